@@ -1,0 +1,1 @@
+"""Instructor tools: release, collect, autograde, feedback and grade export (``python -m grading``)."""

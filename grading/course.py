@@ -1,0 +1,69 @@
+"""Where things are in a course tree, and which assignments it has.
+
+A course tree is this repository or a copy of it (the tests grade in a temporary copy):
+``solutions/<assignment>/<assignment>.ipynb`` is the source of each assignment.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10
+    import tomli as tomllib
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Course:
+    """Paths of one course tree."""
+
+    root: Path = REPO_ROOT
+
+    @property
+    def solutions(self) -> Path:
+        return self.root / "solutions"
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def grading(self) -> Path:
+        return self.root / "grading"
+
+    @property
+    def gradebook_url(self) -> str:
+        return f"sqlite:///{self.grading / 'gradebook.db'}"
+
+    def assignments(self) -> list[str]:
+        """Assignment names, in course order (the numeric prefix sorts them)."""
+        if not self.solutions.is_dir():
+            return []
+        return sorted(p.name for p in self.solutions.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+    def source_notebook(self, assignment: str) -> Path:
+        return self.solutions / assignment / f"{assignment}.ipynb"
+
+    def release_notebook(self, assignment: str) -> Path:
+        return self.notebooks / assignment / f"{assignment}.ipynb"
+
+    def check_assignment(self, assignment: str) -> str:
+        """Return ``assignment`` if the course has it; otherwise say which ones it has."""
+        known = self.assignments()
+        if assignment not in known:
+            raise SystemExit(f"unknown assignment {assignment!r}; this course has: {', '.join(known) or 'none'}")
+        return assignment
+
+    def colab_install_spec(self) -> str:
+        """The pip spec Colab installs the course from (``[tool.pg-course] colab-install``)."""
+        with open(self.root / "pyproject.toml", "rb") as f:
+            meta = tomllib.load(f)
+        spec = meta.get("tool", {}).get("pg-course", {}).get("colab-install", "")
+        if not isinstance(spec, str):
+            raise SystemExit(f"[tool.pg-course] colab-install must be a string, got {spec!r}")
+        return spec.strip()

@@ -1,0 +1,39 @@
+"""nbgrader configuration for the course.
+
+nbgrader reads this file from its working directory; the ``python -m grading`` commands run
+nbgrader from this folder, and the course root is this file's parent folder, so the
+configuration is the same whatever directory the instructor starts from.
+"""
+
+from pathlib import Path
+
+c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads the file)
+
+COURSE_ROOT = Path(__file__).resolve().parent.parent
+
+c.CourseDirectory.root = str(COURSE_ROOT)
+# solutions/<assignment>/<nb>.ipynb is released to notebooks/<assignment>/<nb>.ipynb.
+c.CourseDirectory.source_directory = "solutions"
+c.CourseDirectory.release_directory = "notebooks"
+c.CourseDirectory.db_url = f"sqlite:///{COURSE_ROOT / 'grading' / 'gradebook.db'}"
+
+# Student-facing stub for every answer cell.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Execution while autograding. Execute.* wins over ExecutePreprocessor.* in nbgrader.
+c.Execute.timeout = 90  # seconds per cell; FAST-mode training cells take a few seconds
+c.Execute.interrupt_on_timeout = True
+# A loop that ignores SIGINT must cost that cell, not the whole submission.
+c.Execute.raise_on_iopub_timeout = False
+
+# A deleted test cell is restored from the gradebook and graded, instead of waiting
+# for a manual grade forever.
+c.OverwriteCells.add_missing_cells = True
+
+# Feedback must not show the hidden tests. Naming the preprocessors replaces the default
+# list, so the HTML header preprocessor is named again, in full.
+c.GenerateFeedback.preprocessors = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbgrader.preprocessors.ClearHiddenTests",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+]

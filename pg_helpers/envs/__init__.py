@@ -1,0 +1,1 @@
+"""Tiny environments with known dynamics, for exact answers to check estimates against."""

@@ -1,0 +1,97 @@
+"""Autograde round trip in a temporary copy of the course, asserted from the gradebook.
+
+Per assignment, three kinds of students hand in:
+- ``reference``: the release with every answer cell filled with the solution -> full marks;
+- ``blank``: the untouched release -> 0;
+- ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+from grading.cells import grade_id, is_answer, is_test, nbgrader_meta, student_submission
+from grading.course import Course
+from grading.nbgrader_cli import run_nbgrader
+from grading.release import release
+
+from .conftest import copy_course, read_nb
+from .wrong_answers import for_assignment
+
+NAMES = Course().assignments()
+
+
+def _submit(course: Course, student: str, assignment: str, nb) -> None:
+    path = course.root / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Release, submit and autograde every assignment once; return per-cell scores and maxima."""
+    course = copy_course(tmp_path_factory.mktemp("course"))
+    release(course, quiet=True)
+    expected: dict[tuple[str, str], dict[str, float]] = {}
+    maxima: dict[str, dict[str, float]] = {}
+    for name in NAMES:
+        source = read_nb(course.source_notebook(name))
+        released = read_nb(course.release_notebook(name))
+        maxima[name] = {grade_id(c): float(nbgrader_meta(c)["points"]) for c in source.cells if is_test(c)}
+        _submit(course, "reference", name, student_submission(released, source))
+        _submit(course, "blank", name, released)
+        expected[("reference", name)] = dict(maxima[name])
+        expected[("blank", name)] = dict.fromkeys(maxima[name], 0.0)
+        for wrong in for_assignment(name):
+            unknown = set(wrong.scores) - set(maxima[name])
+            assert not unknown, f"{name}/{wrong.name}: scores name unknown test cells {sorted(unknown)}"
+            student = f"wrong-{wrong.name}"
+            _submit(course, student, name, student_submission(released, source, wrong.answers))
+            expected[(student, name)] = {**maxima[name], **{k: float(v) for k, v in wrong.scores.items()}}
+
+    def autograde(name: str):
+        return run_nbgrader(course, "autograde", name, "--force", "--log-level=WARN",
+                            env={"PG_FAST": "1"}, capture=True)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:  # one nbgrader process per core
+        results = list(pool.map(autograde, NAMES))
+    got: dict[tuple[str, str], dict[str, float]] = {}
+    with Gradebook(course.gradebook_url) as gb:
+        for student, name in expected:
+            nb = gb.find_submission_notebook(name, name, student)
+            got[(student, name)] = {g.name: float(g.score) for g in nb.grades}
+    return expected, got, results
+
+
+def test_every_todo_has_a_wrong_answer(course):
+    for name in NAMES:
+        answers = {grade_id(c) for c in read_nb(course.source_notebook(name)).cells if is_answer(c)}
+        covered = {gid for wrong in for_assignment(name) for gid in wrong.answers}
+        missing = answers - covered
+        assert not missing, f"{name}: no wrong answer exercises the answer cells {sorted(missing)}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_gets_full_marks(graded, name):
+    expected, got, _ = graded
+    assert got[("reference", name)] == expected[("reference", name)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_blank_release_gets_zero(graded, name):
+    expected, got, _ = graded
+    assert got[("blank", name)] == expected[("blank", name)]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_wrong_answers_get_exact_scores(graded, name):
+    expected, got, _ = graded
+    for wrong in for_assignment(name):
+        key = (f"wrong-{wrong.name}", name)
+        assert got[key] == expected[key], (
+            f"{name}: wrong answer {wrong.name!r} ({wrong.why}) scored {got[key]}, expected {expected[key]}"
+        )
