@@ -1,0 +1,191 @@
+"""Time to solve CartPole-v1: the notebook's REINFORCE against the one-episode loop, PPO and A2C.
+
+"Solved" is the same test for every method: a 100-episode evaluation of the *sampled* policy
+(stochastic actions, fresh episodes) averages >= 475. Evaluations are triggered cheaply (when the
+latest training episodes average >= 475) and their time is not counted: the clock measures training.
+All methods run single-threaded (torch.set_num_threads(1)) in the same process, one after another.
+
+PPO and A2C use the rl-baselines3-zoo CartPole-v1 hyperparameters,
+https://github.com/DLR-RM/rl-baselines3-zoo/blob/master/hyperparams/ppo.yml and .../a2c.yml:
+  PPO: n_envs 8, n_timesteps 1e5, n_steps 32, batch_size 256, gae_lambda 0.8, gamma 0.98,
+       n_epochs 20, ent_coef 0.0, learning_rate lin_0.001, clip_range lin_0.2 (lin_x: x * progress_remaining)
+  A2C: n_envs 8, n_timesteps 5e5, ent_coef 0.0, everything else SB3's default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from pg_helpers.rollout import evaluate
+
+SOLVED = 475.0
+EVAL_EPISODES = 100
+
+
+@dataclass
+class Clock:
+    """Wall time (and CPU time) of training only: evaluations are subtracted."""
+
+    start: float = field(default_factory=time.perf_counter)
+    start_cpu: float = field(default_factory=time.process_time)
+    paused: float = 0.0
+    paused_cpu: float = 0.0
+
+    def solved(self, act_fn: Callable[[np.ndarray], np.ndarray], seed: int) -> bool:
+        t0, c0 = time.perf_counter(), time.process_time()
+        ok = float(evaluate(act_fn, EVAL_EPISODES, seed=seed).mean()) >= SOLVED
+        self.paused += time.perf_counter() - t0
+        self.paused_cpu += time.process_time() - c0
+        return ok
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start - self.paused
+
+    def elapsed_cpu(self) -> float:
+        """CPU seconds of this process: less sensitive than wall time to other jobs on the machine."""
+        return time.process_time() - self.start_cpu - self.paused_cpu
+
+
+@dataclass
+class Result:
+    seconds: float | None  # wall seconds to solve; None: not solved within the method's budget
+    steps: int
+    cpu_seconds: float | None = None
+
+
+def run_reinforce(nb, seed: int) -> Result:
+    """The notebook's configuration and code (Config, make_policy, sampler, reinforce_update)."""
+    cfg = nb.Config()
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    clock = Clock()
+    policy = nb.make_policy(cfg.hidden)
+    optimizer = torch.optim.Adam(policy.parameters(), lr=cfg.lr)
+    envs, act = nb.make_cartpole_vec(cfg.num_envs), nb.sampler(policy, rng)
+    steps = 0
+    for k in range(cfg.max_updates):
+        batch = nb.collect_episodes(envs, act, seed=seed if k == 0 else None)
+        steps += batch.num_steps
+        if batch.ep_ret.mean() >= SOLVED and clock.solved(act, seed=10_000 * (seed + 1) + k):
+            return Result(clock.elapsed(), steps, clock.elapsed_cpu())
+        nb.reinforce_update(policy, optimizer, batch, cfg.gamma, cfg.discount_weight)
+    return Result(None, steps)
+
+
+def run_one_episode_loop(nb, seed: int, max_seconds: float) -> Result:
+    """The common loop (notebook section 8): 4-128-2 MLP, Adam 0.01, gamma 0.99, one episode per update."""
+    import gymnasium as gym
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    clock = Clock()
+    policy = nb.make_policy(128)
+    optimizer = torch.optim.Adam(policy.parameters(), lr=0.01)
+    act_batch = nb.sampler(policy, rng)
+    env = gym.make("CartPole-v1")
+    recent: list[float] = []
+    steps, episode = 0, 0
+    while clock.elapsed() < max_seconds:
+        obs, act, rew, _, _ = nb.collect_episode(env, lambda o: int(act_batch(o[None])[0]),
+                                                 seed=seed if episode == 0 else None)
+        ret = torch.as_tensor(nb.discounted_returns(rew, 0.99), dtype=torch.float32)
+        logp = torch.log_softmax(policy(torch.as_tensor(obs)), dim=-1)[torch.arange(len(act)), torch.as_tensor(act)]
+        loss = -(logp * ret).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        steps, episode = steps + len(rew), episode + 1
+        recent = (recent + [float(rew.sum())])[-10:]
+        if len(recent) == 10 and np.mean(recent) >= SOLVED and clock.solved(act_batch, seed=10_000 * (seed + 1) + episode):
+            return Result(clock.elapsed(), steps, clock.elapsed_cpu())
+    return Result(None, steps)
+
+
+def run_sb3(algo: str, seed: int, max_seconds: float) -> Result:
+    """stable-baselines3 PPO or A2C with the zoo's CartPole-v1 hyperparameters."""
+    from stable_baselines3 import A2C, PPO
+    from stable_baselines3.common.callbacks import BaseCallback
+    from stable_baselines3.common.env_util import make_vec_env
+
+    clock = Clock()
+    env = make_vec_env("CartPole-v1", n_envs=8, seed=seed)
+    if algo == "PPO":
+        model = PPO("MlpPolicy", env, n_steps=32, batch_size=256, gae_lambda=0.8, gamma=0.98, n_epochs=20,
+                    ent_coef=0.0, learning_rate=lambda p: p * 1e-3, clip_range=lambda p: p * 0.2,
+                    seed=seed, device="cpu", verbose=0)
+        budget = 100_000
+    else:
+        model = A2C("MlpPolicy", env, ent_coef=0.0, seed=seed, device="cpu", verbose=0)
+        budget = 500_000
+
+    def act(obs: np.ndarray) -> np.ndarray:
+        return np.asarray(model.predict(obs, deterministic=False)[0], dtype=np.int64)
+
+    class StopWhenSolved(BaseCallback):
+        solved_at: float | None = None
+        solved_cpu: float | None = None
+
+        def _on_rollout_end(self) -> None:
+            recent = [info["r"] for info in list(self.model.ep_info_buffer)[-10:]]
+            if len(recent) == 10 and np.mean(recent) >= SOLVED and clock.solved(act, seed=10_000 * (seed + 1) + self.num_timesteps):
+                self.solved_at, self.solved_cpu = clock.elapsed(), clock.elapsed_cpu()
+
+        def _on_step(self) -> bool:
+            return self.solved_at is None and clock.elapsed() < max_seconds
+
+    callback = StopWhenSolved()
+    model.learn(total_timesteps=budget, callback=callback)
+    return Result(callback.solved_at, model.num_timesteps, callback.solved_cpu)
+
+
+def summarize(name: str, results: list[Result]) -> tuple[float, float]:
+    """Print median and spread; return the medians (wall, CPU), counting unsolved runs as infinitely slow."""
+    times = sorted(r.seconds if r.seconds is not None else float("inf") for r in results)
+    solved = [t for t in times if np.isfinite(t)]
+    median = statistics.median(times)
+    spread = f"{min(solved):.2f}-{max(solved):.2f} s" if solved else "-"
+    q1, q3 = (np.percentile(solved, [25, 75]) if solved else (float("nan"), float("nan")))
+    steps = statistics.median(r.steps for r in results)
+    cpu = statistics.median(r.cpu_seconds if r.cpu_seconds is not None else float("inf") for r in results)
+    print(f"{name:<24} solved {len(solved):>2}/{len(results)}  median {median:7.2f} s  "
+          f"range {spread:<15} IQR {q1:.2f}-{q3:.2f} s  median CPU {cpu:7.2f} s  median steps {steps:,.0f}",
+          flush=True)
+    return median, cpu
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds per method (default 10)")
+    parser.add_argument("--cap", type=float, default=60.0, help="seconds of training per run before giving up")
+    parser.add_argument("--skip-a2c", action="store_true", help="leave out A2C (the slowest baseline)")
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)  # every method single-threaded, so the comparison is like for like
+
+    from . import notebook_code
+
+    nb = notebook_code.load()
+    seeds = list(range(args.seeds))
+    print(f"CartPole-v1 time to solve (sampled policy, {EVAL_EPISODES}-episode average >= {SOLVED:g}), "
+          f"{len(seeds)} seeds, training wall time, evaluations excluded; cap {args.cap:g} s per run", flush=True)
+    medians = {"REINFORCE (notebook 03)": summarize("REINFORCE (notebook 03)", [run_reinforce(nb, s) for s in seeds])}
+    medians["one episode per update"] = summarize("one episode per update", [run_one_episode_loop(nb, s, args.cap) for s in seeds])
+    try:
+        import stable_baselines3  # noqa: F401
+    except ImportError:
+        raise SystemExit("stable-baselines3 is missing: `make bench` installs it (pip install -e '.[bench]')")
+    medians["SB3 PPO (zoo)"] = summarize("SB3 PPO (zoo)", [run_sb3("PPO", s, args.cap) for s in seeds])
+    if not args.skip_a2c:
+        medians["SB3 A2C (zoo)"] = summarize("SB3 A2C (zoo)", [run_sb3("A2C", s, args.cap) for s in seeds])
+    base, base_cpu = medians["REINFORCE (notebook 03)"]
+    for name, (median, cpu) in medians.items():
+        if name != "REINFORCE (notebook 03)":
+            print(f"ratio {name} / REINFORCE (median time to solve): {median / base:.1f} (CPU time: {cpu / base_cpu:.1f})")
+    ppo, ppo_cpu = medians["SB3 PPO (zoo)"]
+    print(f"PPO/REINFORCE ratio: {ppo / base:.1f} (wall time; CPU time: {ppo_cpu / base_cpu:.1f})")
