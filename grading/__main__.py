@@ -1,28 +1,108 @@
-"""``python -m grading <command>``: the instructor's command line."""
+"""``python -m grading <command>``: the instructor's command line.
+
+From an LMS download to grades and feedback:
+
+    python -m grading release                  # notebooks/ from solutions/ (creates the gradebook)
+    python -m grading collect download.zip     # -> submitted/<student>/<assignment>/
+    python -m grading autograde                # parallel, sandboxed, resumable
+    python -m grading feedback                 # feedback/<student>/<assignment>/<nb>.html
+    python -m grading export -o grades.csv     # one row and one status per student and notebook
+    python -m grading report                   # pass rate per test, table and plot
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from .course import Course
 from .release import release
 
 
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="gradebook database URL, e.g. postgresql://grader@host/course "
+                        "(default: the course's grading/gradebook.db, which `release` creates)")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m grading", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    main.add_argument("--course", type=Path, default=None, help="course root (default: this repository)")
+    sub = main.add_subparsers(dest="command", required=True, metavar="command")
+
+    p = sub.add_parser("release", help="regenerate notebooks/ from solutions/")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--quiet", action="store_true", help="print only problems")
+
+    p = sub.add_parser("collect", help="file an LMS download into submitted/<student>/<assignment>/")
+    p.add_argument("download", type=Path, help="a .zip, or a folder of zips and notebooks")
+    p.add_argument("--pattern", action="append", default=[], metavar="REGEX",
+                   help="extra file-name pattern, tried before the built-in ones; needs a (?P<student>...) "
+                        "group and may have a (?P<file>...) group (repeatable)")
+    p.add_argument("--force", action="store_true", help="overwrite submissions already collected")
+    p.add_argument("--dry-run", action="store_true", help="show where files would go; write nothing")
+
+    p = sub.add_parser("autograde", help="grade submissions in parallel, in the sandbox")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--students", nargs="+", metavar="PATTERN", help="student ids or glob patterns (default: all)")
+    p.add_argument("--force", action="store_true", help="re-grade notebooks already graded from the same file")
+    p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell (default 60)")
+    p.add_argument("--budget", type=int, default=300, help="wall-clock seconds per notebook (default 300)")
+    p.add_argument("--memory-gb", type=float, default=4.0, help="address space per process (default 4)")
+    p.add_argument("--full", action="store_true", help="run the notebooks' full configurations (no PG_FAST=1)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    _add_db(p)
+
+    p = sub.add_parser("feedback", help="HTML feedback per student and notebook, hidden tests removed")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--students", nargs="+", metavar="PATTERN", help="student ids or glob patterns (default: all)")
+
+    p = sub.add_parser("export", help="CSV: student, assignment, notebook, score, max_score, status")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("-o", "--output", type=Path, default=None, help="CSV file (default: standard output)")
+    _add_db(p)
+
+    p = sub.add_parser("report", help="per-test pass rates across the class: table and plot")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
+    p.add_argument("--out", type=Path, default=None, help="folder for the CSV and PNG (default: reports/)")
+    return main
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__)
-    parser.add_argument("--course", type=Path, default=None, help="course root (default: this repository)")
-    sub = parser.add_subparsers(dest="command", required=True)
-
-    p_release = sub.add_parser("release", help="regenerate notebooks/ from solutions/")
-    p_release.add_argument("assignments", nargs="*", help="assignment names (default: all)")
-    p_release.add_argument("--quiet", action="store_true", help="print only problems")
-
-    args = parser.parse_args(argv)
+    args = parser().parse_args(argv)
     course = Course(args.course.resolve()) if args.course else Course()
     if args.command == "release":
         release(course, args.assignments, quiet=args.quiet)
+    elif args.command == "collect":
+        from .collect import collect, report
+
+        result = collect(course, args.download, args.pattern, force=args.force, dry_run=args.dry_run)
+        report(result, course.root)
+    elif args.command == "autograde":
+        from .batch import autograde
+        from .grader import Options
+        from .sandbox import Limits
+
+        limits = Limits(cell_timeout=args.cell_timeout, budget=args.budget,
+                        memory_bytes=int(args.memory_gb * 1024**3))
+        autograde(course, args.assignments, args.students, force=args.force, jobs=args.jobs, db=args.db,
+                  options=Options(limits=limits, fast=not args.full), quiet=args.quiet)
+    elif args.command == "feedback":
+        from .feedback import feedback
+
+        feedback(course, args.assignments, args.students)
+    elif args.command == "export":
+        from .export import export
+
+        export(course, args.output, args.assignments, args.db)
+    elif args.command == "report":
+        from .report import report
+
+        report(course, args.assignments, args.out)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -6,9 +6,17 @@ raise ``AssertionError`` with a message that names the quantity, and return noth
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+
+# The NumPy functions the checks use, bound when pg_helpers is imported: a notebook that later
+# rebinds ``np.allclose`` or ``np.abs`` (by mistake, or to pass a test) cannot change what a
+# check computes. The grader also detects such rebinding and flags the submission.
+_np = SimpleNamespace(**{name: getattr(np, name) for name in (
+    "abs", "allclose", "argmax", "argwhere", "array2string", "asarray", "float64", "isfinite",
+    "issubdtype", "number", "shape", "unravel_index")})
 
 _MAX_SHOWN = 8  # array elements shown in a message before eliding
 
@@ -24,18 +32,18 @@ def to_numpy(x: Any, name: str = "value") -> np.ndarray:
     if hasattr(x, "detach") and hasattr(x, "cpu"):  # torch.Tensor, without importing torch
         x = x.detach().cpu().numpy()
     try:
-        return np.asarray(x)
+        return _np.asarray(x)
     except Exception as exc:  # ragged lists and other non-arrays
         raise AssertionError(f"{name} could not be read as an array ({type(x).__name__}): {exc}") from exc
 
 
 def _show(a: np.ndarray) -> str:
-    flat = np.asarray(a).ravel()
+    flat = _np.asarray(a).ravel()
     if flat.size <= _MAX_SHOWN:
-        body = np.array2string(np.asarray(a), precision=6, separator=", ")
+        body = _np.array2string(_np.asarray(a), precision=6, separator=", ")
     else:
-        head = np.array2string(flat[:_MAX_SHOWN], precision=6, separator=", ")
-        body = f"{head[:-1]}, ...] (shape {np.shape(a)})"
+        head = _np.array2string(flat[:_MAX_SHOWN], precision=6, separator=", ")
+        body = f"{head[:-1]}, ...] (shape {_np.shape(a)})"
     return body.replace("\n", "")
 
 
@@ -50,11 +58,11 @@ def check_shape(name: str, got: Any, shape: tuple[int, ...]) -> None:
 def check_finite(name: str, got: Any) -> None:
     """Assert that every entry of ``got`` is finite (no nan, no inf)."""
     arr = to_numpy(got, name)
-    if not np.issubdtype(arr.dtype, np.number):
+    if not _np.issubdtype(arr.dtype, _np.number):
         raise AssertionError(f"{name}: expected numbers, got dtype {arr.dtype}")
-    bad = ~np.isfinite(arr)
+    bad = ~_np.isfinite(arr)
     if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0]) if arr.ndim else ()
+        where = tuple(int(i) for i in _np.argwhere(bad)[0]) if arr.ndim else ()
         raise AssertionError(
             f"{name}: expected all finite values, got {int(bad.sum())} non-finite "
             f"(first at index {where}): {_show(arr)}"
@@ -74,12 +82,12 @@ def check_close(name: str, got: Any, expected: Any, atol: float = 1e-6, rtol: fl
             f"  expected: {_show(want)}\n  got:      {_show(arr)}"
         )
     check_finite(name, arr)
-    arr64 = arr.astype(np.float64)
-    want64 = want.astype(np.float64)
-    err = np.abs(arr64 - want64)
-    tol = atol + rtol * np.abs(want64)
+    arr64 = arr.astype(_np.float64)
+    want64 = want.astype(_np.float64)
+    err = _np.abs(arr64 - want64)
+    tol = atol + rtol * _np.abs(want64)
     if (err > tol).any():
-        worst = np.unravel_index(int(np.argmax(err - tol)), err.shape) if err.ndim else ()
+        worst = _np.unravel_index(int(_np.argmax(err - tol)), err.shape) if err.ndim else ()
         raise AssertionError(
             f"{name}: values differ (atol={atol:g}, rtol={rtol:g})\n"
             f"  expected: {_show(want)}\n  got:      {_show(arr)}\n"
@@ -94,7 +102,7 @@ def check_probability_vector(name: str, p: Any, axis: int = -1, atol: float = 1e
     if (arr < -atol).any() or (arr > 1 + atol).any():
         raise AssertionError(f"{name}: expected probabilities in [0, 1], got {_show(arr)}")
     sums = arr.sum(axis=axis)
-    if not np.allclose(sums, 1.0, atol=atol, rtol=0):
+    if not _np.allclose(sums, 1.0, atol=atol, rtol=0):
         raise AssertionError(f"{name}: expected entries to sum to 1 along axis {axis}, got sums {_show(sums)}")
 
 

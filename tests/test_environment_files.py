@@ -1,4 +1,7 @@
-"""environment.yml (conda, Binder) names the same packages as pyproject.toml, with the same floors."""
+"""environment.yml (conda, Binder) names the same packages as pyproject.toml, with the same floors.
+
+Pip extras (``psycopg[binary]``) are dropped: conda-forge builds carry their binaries.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +13,20 @@ from grading.course import REPO_ROOT, tomllib
 
 # pip name -> conda-forge name, where they differ.
 CONDA_NAME = {"torch": "pytorch"}
-REQ = re.compile(r"^\s*([A-Za-z0-9_.-]+)\s*([<>=!~][^;]*)?\s*(;.*)?$")
+REQ = re.compile(r"^\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*([<>=!~][^;#]*)?\s*(;[^#]*)?(#.*)?$")
 
 
 def _parse(spec: str) -> tuple[str, str, str]:
     match = REQ.match(spec)
     assert match, f"cannot read requirement {spec!r}"
-    name, version, marker = match.groups()
+    name, version, marker, _comment = match.groups()
     return name.lower().replace("_", "-"), (version or "").replace(" ", ""), marker or ""
 
 
 def _pyproject_requirements() -> dict[str, str]:
     with open(REPO_ROOT / "pyproject.toml", "rb") as f:
         project = tomllib.load(f)["project"]
-    specs = project["dependencies"] + project["optional-dependencies"]["dev"]
+    specs = project["dependencies"] + project["optional-dependencies"]["dev"]  # not `bench`: make bench only
     wanted = {}
     for spec in specs:
         name, version, marker = _parse(spec)

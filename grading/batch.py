@@ -1,0 +1,115 @@
+"""``autograde``: grade many submissions in parallel, record them, resume where a batch stopped.
+
+Work is split by student: each worker process (one per core by default) grades all selected
+notebooks of one student at a time, in the sandbox; only this parent process writes the
+gradebook, as each student's results arrive. A notebook whose result was computed from the
+file submitted now is skipped unless ``force``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import multiprocessing
+import os
+import sys
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from tqdm.auto import tqdm
+
+from . import gradebook as gbmod
+from .course import Course
+from .grader import Options, Task, grade, is_current, load_result, notebooks_of, safe_name
+from .sandbox import protections
+
+def _grade_student(course_root: str, tasks: list[Task], options: Options) -> list[dict]:
+    course = Course(Path(course_root))
+    out = []
+    for task in tasks:
+        try:
+            out.append(grade(course, task, options))
+        except Exception as exc:  # a grader bug must cost one notebook, not the batch
+            out.append({"student": task.student, "assignment": task.assignment, "notebook": task.notebook,
+                        "status": "failed", "reason": f"grader error: {type(exc).__name__}: {exc}"[:300],
+                        "scores": {}, "flags": []})
+    return out
+
+
+def submitted_students(course: Course) -> list[str]:
+    folder = course.root / "submitted"
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if p.is_dir() and safe_name(p.name))
+
+
+def select_assignments(course: Course, names: list[str] | None) -> list[str]:
+    if names:
+        return [course.check_assignment(n) for n in names]
+    found = course.assignments()
+    if not found:
+        raise SystemExit(f"no assignments found under {course.solutions}")
+    return found
+
+
+def select_students(course: Course, patterns: list[str] | None) -> list[str]:
+    students = submitted_students(course)
+    if not students:
+        raise SystemExit(f"no submissions under {course.root / 'submitted'}: run `python -m grading collect` first")
+    if patterns:
+        chosen = [s for s in students if any(fnmatch.fnmatchcase(s, p) for p in patterns)]
+        if not chosen:
+            raise SystemExit(f"no submitted student matches {patterns}; students: {', '.join(students[:20])}")
+        return chosen
+    return students
+
+
+def autograde(course: Course, assignments: list[str] | None = None, students: list[str] | None = None,
+              force: bool = False, jobs: int | None = None, db: str | None = None,
+              options: Options = Options(), quiet: bool = False) -> list[dict]:
+    """Grade the selected submissions; return every selected notebook's result."""
+    names = select_assignments(course, assignments)
+    who = select_students(course, students)
+    url = gbmod.gradebook_url(course, db)
+    with gbmod.open_gradebook(url) as gb:
+        for name in names:
+            gbmod.register_assignment(gb, course, name)
+    protections()  # probe the sandbox once, here, and say once what is missing (workers inherit it)
+    tasks = [Task(s, a, nb) for s in who for a in names for nb in notebooks_of(course, a)]
+    todo = [t for t in tasks if force or not is_current(course, t)]
+    by_student: dict[str, list[Task]] = {}
+    for task in todo:
+        by_student.setdefault(task.student, []).append(task)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(by_student) or 1))
+    results: dict[tuple, dict] = {}
+    if by_student:
+        ctx = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
+            # Submit (and so fork) before opening the database: a forked worker must not share
+            # the parent's connection.
+            futures = [pool.submit(_grade_student, str(course.root), ts, options) for ts in by_student.values()]
+            gb = gbmod.open_gradebook(url)
+            bar = tqdm(total=len(todo), desc="autograde", unit="nb", disable=quiet, file=sys.stderr)
+            for future in as_completed(futures):
+                for result in future.result():
+                    key = (result["student"], result["assignment"], result["notebook"])
+                    results[key] = result
+                    if result.get("scores") is not None and "max_scores" in result:
+                        gbmod.record(gb, result)
+                    bar.update(1)
+            bar.close()
+            gb.close()
+    for task in tasks:
+        if task.key not in results:
+            results[task.key] = load_result(course, task) or {"student": task.student, "status": "failed",
+                                                              "reason": "no result"}
+    ordered = [results[t.key] for t in tasks]
+    if not quiet:
+        counts = Counter(r["status"] for r in ordered)
+        skipped = len(tasks) - len(todo)
+        print(f"autograde: {len(todo)} graded, {skipped} already up to date; "
+              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+        for r in ordered:
+            if r["status"] in ("failed", "flagged"):
+                print(f"  {r['student']}/{r['assignment']}: {r['status']} ({r['reason'][:160]})")
+    return ordered

@@ -1,0 +1,88 @@
+"""``feedback``: one HTML page per student and notebook, without the hidden tests.
+
+Hidden-test regions are replaced by a one-line note, and a test cell that has hidden tests
+keeps only the error's name and message (never the traceback, which would quote the failing
+hidden line). The page opens with the notebook's score and status.
+"""
+
+from __future__ import annotations
+
+import html
+import sys
+from pathlib import Path
+
+import nbformat
+
+from .batch import select_assignments, select_students
+from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test
+from .course import Course
+from .export import status_text
+from .grader import Task, autograded_dir, load_result, notebooks_of
+
+HIDDEN_NOTE = "# (hidden tests: they ran when your work was graded)"
+
+
+def strip_hidden(source: str) -> tuple[str, bool]:
+    """``source`` with every hidden-test region replaced by a note; True if it had one."""
+    lines, inside, had = [], False, False
+    for line in source.splitlines():
+        stripped = line.strip()
+        if stripped == BEGIN_HIDDEN:
+            inside, had = True, True
+            lines.append(line[: len(line) - len(line.lstrip())] + HIDDEN_NOTE)
+        elif stripped == END_HIDDEN:
+            inside = False
+        elif not inside:
+            lines.append(line)
+    return "\n".join(lines), had
+
+
+def clean_notebook(nb, result: dict):
+    """A copy of the executed notebook that is safe to hand back."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.source, hidden = strip_hidden(cell.source)
+        if hidden:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+        gid = grade_id(cell)
+        if gid and is_test(cell) and gid in result.get("scores", {}):
+            score, top = result["scores"][gid], result.get("max_scores", {}).get(gid, 0)
+            cell.source = f"# Score: {score:g} / {top:g}\n{cell.source}"
+    total = sum(result.get("scores", {}).values())
+    top = sum(result.get("max_scores", {}).values())
+    header = (f"# Feedback: {result['student']} · {result['assignment']} · {result['notebook']}\n\n"
+              f"**Score: {total:g} / {top:g}** · status: {html.escape(status_text(result))}")
+    nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
+    return nb
+
+
+def feedback(course: Course, assignments: list[str] | None = None, students: list[str] | None = None) -> list[Path]:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter()
+    written = []
+    for name in select_assignments(course, assignments):
+        for student in select_students(course, students):
+            for notebook in notebooks_of(course, name):
+                task = Task(student, name, notebook)
+                result = load_result(course, task)
+                executed = autograded_dir(course, student, name) / f"{notebook}.ipynb"
+                if result is None or result["status"] == "missing":
+                    continue
+                # An unreadable submission still gets a page that says why it scored 0.
+                run = nbformat.read(executed, as_version=4) if executed.is_file() else nbformat.v4.new_notebook()
+                nb = clean_notebook(run, result)
+                body, _ = exporter.from_notebook_node(nb)
+                out = course.root / "feedback" / student / name / f"{notebook}.html"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_text(body, encoding="utf-8")
+                written.append(out)
+    if not written:
+        print("feedback: nothing to write (no autograded notebooks for this selection)", file=sys.stderr)
+    else:
+        print(f"feedback: {len(written)} pages under {course.root / 'feedback'}", file=sys.stderr)
+    return written

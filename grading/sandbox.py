@@ -1,0 +1,219 @@
+"""Run ``executor.py`` on one notebook inside a sandbox, and return its JSON result.
+
+Layers, each used when this machine has it (the first call says once which are missing):
+
+- bubblewrap (``bwrap``): a fresh mount namespace that shows only the system folders, the
+  Python installation, the virtual environment, ``pg_helpers`` and the executor, read-only,
+  plus an empty size-limited tmpfs as the scratch folder: no ``solutions/``, no gradebook, no
+  other student. New network (loopback only), PID, IPC and UTS namespaces; killed with its parent.
+- ``setpriv``: the executor and kernel run as an unprivileged uid of their own (one per grading
+  process, so per worker), so the process limit counts only this submission's processes (root
+  ignores it) and a fork bomb cannot starve another worker or another batch.
+- ``prlimit``: address space, CPU seconds, processes, file size and open files.
+- A scrubbed environment: only PATH, HOME, LANG, MPLBACKEND and PG_FAST reach the kernel.
+- A wall-clock budget per notebook, enforced inside (the executor stops the kernel) and
+  outside (the whole process group is killed a little later).
+
+Fallback without bwrap: ``unshare --net`` for the network and a scratch working directory, with
+the course files still readable: the tool says so.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+EXECUTOR = Path(__file__).with_name("executor.py")
+SANDBOX_EXECUTOR = "/opt/grader/executor.py"
+SCRATCH = "/tmp/work"
+BASE_UID = 200000  # a sandbox runs as BASE_UID + the grading process's pid: unique while it runs
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one notebook's executor and kernel."""
+
+    memory_bytes: int = 4 * 1024**3
+    """Address space per process; torch and gymnasium import fine under 4 GB."""
+    cpu_seconds: int = 600
+    """CPU time per process."""
+    processes: int = 256
+    """Processes and threads of the sandbox's uid (torch and the kernel use a few dozen threads)."""
+    file_bytes: int = 64 * 1024**2
+    """Largest file the submission may write (also bounds what it prints to stderr)."""
+    open_files: int = 256
+    scratch_bytes: int = 256 * 1024**2
+    """Size of the tmpfs scratch folder."""
+    cell_timeout: int = 60
+    """Seconds per cell before the cell is interrupted and scores 0."""
+    budget: int = 300
+    """Wall-clock seconds per notebook."""
+    max_output_bytes: int = 200_000
+    """Output kept per cell; the rest is dropped and the submission flagged."""
+
+
+def _has(tool: str) -> bool:
+    return shutil.which(tool) is not None
+
+
+def _works(cmd: list[str]) -> bool:
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+_PROTECTIONS: dict[str, bool] | None = None
+
+
+def protections(announce: bool = True) -> dict[str, bool]:
+    """Which sandbox layers work on this machine (probed once); say once which are missing."""
+    global _PROTECTIONS
+    if _PROTECTIONS is None:
+        root = os.geteuid() == 0
+        found = {
+            "bwrap": _has("bwrap") and _works(["bwrap", "--ro-bind", "/", "/", "--unshare-net", "--unshare-pid",
+                                               "--dev", "/dev", "--proc", "/proc", "true"]),
+            "unshare": _has("unshare") and _works(["unshare", "--net", "true"]),
+            "setpriv": root and _has("setpriv"),
+            "prlimit": _has("prlimit"),
+        }
+        _PROTECTIONS = found
+        if announce:
+            missing = []
+            if not found["bwrap"]:
+                missing.append("bubblewrap (bwrap): the kernel can read files outside its scratch folder"
+                               + ("" if found["unshare"] else " and reach the network"))
+            if not found["setpriv"]:
+                missing.append("setpriv as root: the kernel runs with your user's rights, "
+                               "and the process limit counts all your processes")
+            if not found["prlimit"]:
+                missing.append("prlimit: no memory, CPU, process or file-size limits")
+            if missing:
+                print("grading sandbox: missing protections (grading continues without them):\n  - "
+                      + "\n  - ".join(missing), file=sys.stderr)
+    return _PROTECTIONS
+
+
+def _python_roots() -> list[str]:
+    """Folders the sandboxed Python needs: installation, venv, and pg_helpers' source."""
+    roots = {sys.base_prefix, sys.prefix}
+    spec = importlib.util.find_spec("pg_helpers")
+    if spec and spec.origin:
+        roots.add(str(Path(spec.origin).resolve().parent))
+    return sorted(roots)
+
+
+def _env(fast: bool) -> dict[str, str]:
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/local/bin:/usr/bin:/bin",
+        "HOME": SCRATCH,
+        "LANG": "C.UTF-8",
+        "MPLBACKEND": "Agg",
+        "MPLCONFIGDIR": f"{SCRATCH}/.mpl",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OMP_NUM_THREADS": "1",
+    }
+    if fast:
+        env["PG_FAST"] = "1"
+    return env
+
+
+def sandbox_uid() -> int:
+    """The uid this process's sandboxes run as (with setpriv): one per grading process."""
+    return BASE_UID + os.getpid()  # no account needs to exist
+
+
+def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str], dict[str, str], str]:
+    """The command line, environment and working directory that run the executor for one notebook."""
+    have = protections()
+    env = _env(fast)
+    inner: list[str] = []
+    if have["setpriv"]:
+        uid = sandbox_uid()
+        inner += ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+    if have["prlimit"]:
+        inner += ["prlimit", f"--as={limits.memory_bytes}", f"--cpu={limits.cpu_seconds}",
+                  f"--nproc={limits.processes}", f"--fsize={limits.file_bytes}",
+                  f"--nofile={limits.open_files}", "--core=0", "--"]
+    python = sys.executable
+    if have["bwrap"]:
+        cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
+               "--unshare-ipc", "--unshare-uts", "--hostname", "localhost", "--clearenv"]
+        for key, value in env.items():
+            cmd += ["--setenv", key, value]
+        for system in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin"):
+            if os.path.exists(system):
+                cmd += ["--ro-bind", system, system]
+        roots = _python_roots()
+        # bwrap creates the bind targets' parent folders owner-only: open them to the sandbox uid.
+        parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) != "/"})
+        for parent in parents:
+            cmd += ["--perms", "0755", "--dir", parent]
+        cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_EXECUTOR).parent)]
+        for root in roots:
+            cmd += ["--ro-bind", root, root]
+        cmd += ["--ro-bind", str(EXECUTOR), SANDBOX_EXECUTOR,
+                "--proc", "/proc", "--dev", "/dev",
+                "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
+                "--dir", SCRATCH, "--chmod", "1777", SCRATCH, "--chdir", SCRATCH]
+        if have["setpriv"]:
+            cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        cmd += ["--", *inner, python, SANDBOX_EXECUTOR]
+        return cmd, {}, "/"
+    # Fallback: no mount namespace; at least a scratch folder, a scrubbed environment, no network.
+    env["HOME"] = str(scratch)
+    env["MPLCONFIGDIR"] = str(scratch / ".mpl")
+    cmd = (["unshare", "--net", "--"] if have["unshare"] else []) + inner + [python, str(EXECUTOR)]
+    return cmd, env, str(scratch)
+
+
+def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
+                 watch_torch: bool = False, test_cells: list[int] | None = None) -> dict:
+    """Execute ``nb`` (a notebook dict) in the sandbox; return the executor's result dict.
+
+    Never raises for anything the submission does: a sandbox that produced no result comes
+    back as ``{"kernel": "sandbox failed: ...", "notebook": nb, ...}``.
+    """
+    request = json.dumps({"notebook": nb, "cell_timeout": limits.cell_timeout, "budget": limits.budget,
+                          "max_output_bytes": limits.max_output_bytes, "watch_torch": watch_torch,
+                          "test_cells": list(test_cells or [])})
+    with tempfile.TemporaryDirectory(prefix="pg-grade-") as tmp:
+        scratch = Path(tmp)
+        os.chmod(scratch, 0o1777)
+        cmd, env, cwd = command(limits, scratch, fast)
+        stderr_path = scratch / "stderr.log"
+        with open(stderr_path, "wb") as err, tempfile.TemporaryFile() as out:
+            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env, cwd=cwd,
+                                    start_new_session=True)
+            try:
+                proc.communicate(request.encode(), timeout=limits.budget + 90)
+                failure = None if proc.returncode == 0 else f"executor exited with code {proc.returncode}"
+            except subprocess.TimeoutExpired:
+                failure = f"wall-clock budget of {limits.budget} s exceeded"
+            finally:
+                try:
+                    os.killpg(proc.pid, signal.SIGKILL)  # stray children of a fallback run
+                except ProcessLookupError:
+                    pass
+                proc.wait()
+            out.seek(0)
+            data = out.read()
+        if failure is None:
+            try:
+                result = json.loads(data)
+                result["uid"] = sandbox_uid() if protections()["setpriv"] else os.getuid()
+                return result
+            except ValueError:
+                failure = "executor returned no result"
+        tail = stderr_path.read_bytes()[-2000:].decode(errors="replace")
+        return {"kernel": f"sandbox failed: {failure}", "cells": {}, "tampering": [], "truncated": [], "memory": [],
+                "notebook": nb, "stderr": tail}

@@ -1,0 +1,1 @@
+"""Tests of the instructor grading tool (``python -m grading``) and its adversarial corpus."""
