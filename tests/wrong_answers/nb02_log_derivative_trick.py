@@ -169,16 +169,14 @@ WRONG_ANSWERS = [
         answers={"concept_dynamics": 'ANSWER_dynamics = "a"\n',
                  "concept_causality": 'ANSWER_causality = "b"\n',
                  "concept_minus_sign": 'ANSWER_minus_sign = "b"\n'},
-        scores={"test_concept_dynamics_hidden": 0, "test_concept_causality_hidden": 0,
-                "test_concept_minus_sign_hidden": 0},
+        scores={"test_concept_dynamics": 0, "test_concept_causality": 0, "test_concept_minus_sign": 0},
         why="well-formed but wrong letters",
     ),
     WrongAnswer(
         name="mc-bad-format",
         answers={"concept_dynamics": 'ANSWER_dynamics = "option b"\n',
                  "concept_causality": "ANSWER_causality = 3\n"},
-        scores={"test_concept_dynamics": 0, "test_concept_dynamics_hidden": 0,
-                "test_concept_causality": 0, "test_concept_causality_hidden": 0},
+        scores={"test_concept_dynamics": 0, "test_concept_causality": 0},
         why="not a single letter",
     ),
     # correct alternatives: full marks everywhere
