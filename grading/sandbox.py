@@ -153,18 +153,20 @@ def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str]
         for system in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin"):
             if os.path.exists(system):
                 cmd += ["--ro-bind", system, system]
+        # The scratch tmpfs goes first: bwrap mounts in order, and a course checked out under
+        # /tmp (a CI clone, say) must have its venv and pg_helpers bound on top of it, not hidden.
+        cmd += ["--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
+                "--dir", SCRATCH, "--chmod", "1777", SCRATCH]
         roots = _python_roots()
         # bwrap creates the bind targets' parent folders owner-only: open them to the sandbox uid.
-        parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) != "/"})
+        parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) not in ("/", "/tmp")})
         for parent in parents:
             cmd += ["--perms", "0755", "--dir", parent]
         cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_EXECUTOR).parent)]
         for root in roots:
             cmd += ["--ro-bind", root, root]
         cmd += ["--ro-bind", str(EXECUTOR), SANDBOX_EXECUTOR,
-                "--proc", "/proc", "--dev", "/dev",
-                "--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
-                "--dir", SCRATCH, "--chmod", "1777", SCRATCH, "--chdir", SCRATCH]
+                "--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
         if have["setpriv"]:
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         cmd += ["--", *inner, python, SANDBOX_EXECUTOR]
