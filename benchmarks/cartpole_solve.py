@@ -146,7 +146,11 @@ def run_sb3(algo: str, seed: int, max_seconds: float) -> Result:
 
 
 def summarize(name: str, results: list[Result]) -> tuple[float, float]:
-    """Print median and spread; return the medians (wall, CPU), counting unsolved runs as infinitely slow."""
+    """Print median and spread; return the medians (wall, CPU).
+
+    The medians count an unsolved run as infinitely slow (so 6/10 solved can have a median above
+    every solved run's IQR); range and IQR describe the solved runs only, and say so.
+    """
     times = sorted(r.seconds if r.seconds is not None else float("inf") for r in results)
     solved = [t for t in times if np.isfinite(t)]
     median = statistics.median(times)
@@ -155,7 +159,7 @@ def summarize(name: str, results: list[Result]) -> tuple[float, float]:
     steps = statistics.median(r.steps for r in results)
     cpu = statistics.median(r.cpu_seconds if r.cpu_seconds is not None else float("inf") for r in results)
     print(f"{name:<24} solved {len(solved):>2}/{len(results)}  median {median:7.2f} s  "
-          f"range {spread:<15} IQR {q1:.2f}-{q3:.2f} s  median CPU {cpu:7.2f} s  median steps {steps:,.0f}",
+          f"solved runs: range {spread:<15} IQR {q1:.2f}-{q3:.2f} s  median CPU {cpu:7.2f} s  median steps {steps:,.0f}",
           flush=True)
     return median, cpu
 
