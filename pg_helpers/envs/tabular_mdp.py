@@ -16,6 +16,7 @@ import gymnasium as gym
 import numpy as np
 
 from ..checks import to_numpy
+from ..policies import softmax  # notebook 01's reference softmax: (S, A) rows, stable at ±1000
 
 
 def _as_logits(logits: Any, num_states: int, num_actions: int) -> np.ndarray:
@@ -26,12 +27,6 @@ def _as_logits(logits: Any, num_states: int, num_actions: int) -> np.ndarray:
     if not np.isfinite(table).all():
         raise ValueError(f"logits: expected finite values, got {table}")
     return table
-
-
-def _policy_table(logits: np.ndarray) -> np.ndarray:
-    """(S, A) action probabilities; the max is subtracted so logits of ±1000 do not overflow."""
-    z = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 @dataclass(frozen=True)
@@ -88,7 +83,7 @@ class TabularMDP:
 
     def policy(self, logits: Any) -> np.ndarray:
         """(S, A) action probabilities π(a|s) of the tabular softmax policy with these logits."""
-        return _policy_table(_as_logits(logits, self.num_states, self.num_actions))
+        return softmax(_as_logits(logits, self.num_states, self.num_actions))
 
     def log_prob_dynamics(self, obs: Any, act: Any, next_obs: Any) -> float:
         """log μ0(s_0) + Σ_t log P(s_{t+1}|s_t, a_t): the part of log P(τ) the policy does not touch.
