@@ -56,6 +56,8 @@ IPYTHON_HISTORY = re.compile(r"^(In|Out|_ih|_oh|_dh|_i{1,3}|_i\d+|_\d+|__)$")
 SUSPICIOUS_STRINGS = re.compile(r"solutions/|gradebook|submitted/|autograded|hidden tests|\.ipynb|nbgrader|/work/"
                                 r"|/proc/", re.IGNORECASE)
 ALLOWED_MAGICS = {"matplotlib", "time", "timeit", "config"}
+# pg_helpers modules that hold reference answers to exercises (notebook 01's softmax policy).
+ANSWER_MODULES = {"policies"}
 
 
 def _root(node: ast.AST) -> str | None:
@@ -134,12 +136,17 @@ def scan_source(source: str, imported: set[str] | None = None) -> list[str]:
                 top = mod.split(".")[0]
                 if top in FORBIDDEN_IMPORTS:
                     found.append(f"imports {mod}")
+                names = mod.split(".")[1:2] + ([a.name for a in node.names] if isinstance(node, ast.ImportFrom) else [])
+                if top == "pg_helpers" and ANSWER_MODULES & set(names):
+                    found.append(f"imports {mod} (reference answers)")
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in {"os", "sys"}:
                 for alias in node.names:
                     if alias.name in FORBIDDEN_ATTRS or alias.name == "*":
                         found.append(f"imports {node.module}.{alias.name}")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             found.append(f"calls {node.func.id}() ({FORBIDDEN_CALLS[node.func.id]})")
+        elif isinstance(node, ast.Attribute) and node.attr in ANSWER_MODULES and _root(node) in {"pg", "pg_helpers"}:
+            found.append(f"uses {_dotted(node)} (reference answers)")
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRS:
             found.append(f"uses .{node.attr} ({FORBIDDEN_ATTRS[node.attr]})")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name in FORBIDDEN_METHODS:
