@@ -53,6 +53,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", type=int, default=300, help="wall-clock seconds per notebook (default 300)")
     p.add_argument("--memory-gb", type=float, default=4.0, help="address space per process (default 4)")
     p.add_argument("--full", action="store_true", help="run the notebooks' full configurations (no PG_FAST=1)")
+    p.add_argument("--run-demos", action="store_true",
+                   help="also run the demonstration cells no grade depends on (slower; their output then "
+                        "shows in the feedback)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     _add_db(p)
 
@@ -89,7 +92,8 @@ def main(argv: list[str] | None = None) -> None:
         limits = Limits(cell_timeout=args.cell_timeout, budget=args.budget,
                         memory_bytes=int(args.memory_gb * 1024**3))
         autograde(course, args.assignments, args.students, force=args.force, jobs=args.jobs, db=args.db,
-                  options=Options(limits=limits, fast=not args.full), quiet=args.quiet)
+                  options=Options(limits=limits, fast=not args.full, skip_demos=not args.run_demos),
+                  quiet=args.quiet)
     elif args.command == "feedback":
         from .feedback import feedback
 

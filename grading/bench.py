@@ -6,7 +6,9 @@ same batch). Two measurements:
 
 - baseline: one sequential ``nbgrader autograde`` (one process, assignment after assignment)
   over the first ``--baseline-students`` students;
-- this grader: ``autograde`` of the whole batch with ``--jobs`` workers (one per core).
+- this grader: ``autograde`` of the whole batch with ``--jobs`` workers (one per core). It
+  leaves unrun the demonstration cells that nothing graded reads (``grading/demos.py``);
+  ``--run-demos`` runs them, as nbgrader does, to show what that saves.
 
 It prints seconds per notebook for both, the speed-up (baseline seconds per notebook over ours)
 and the batch's wall time, checks that both graders gave the same per-cell scores on the common
@@ -89,6 +91,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--baseline-students", type=int, default=10,
                    help="students graded by the sequential nbgrader baseline (default 10; it is slow)")
     p.add_argument("--jobs", type=int, default=os.cpu_count(), help="workers (default: one per core)")
+    p.add_argument("--run-demos", action="store_true",
+                   help="run the demonstration cells too, as nbgrader does (to see what skipping them saves)")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "bench-results" / "grading.json")
     args = p.parse_args(argv)
     if args.students < 1 or args.baseline_students < 1:
@@ -117,7 +121,8 @@ def main(argv: list[str] | None = None) -> None:
 
         print(f"this grader: {args.students} students x {notebooks} notebooks, {args.jobs} workers ...", flush=True)
         t0 = time.perf_counter()
-        results = autograde(ours, names, force=True, jobs=args.jobs, options=Options(limits=Limits()), quiet=True)
+        options = Options(limits=Limits(), skip_demos=not args.run_demos)
+        results = autograde(ours, names, force=True, jobs=args.jobs, options=options, quiet=True)
         ours_s = time.perf_counter() - t0
         ours_per_nb = ours_s / len(results)
 
@@ -132,6 +137,7 @@ def main(argv: list[str] | None = None) -> None:
     speedup = baseline_per_nb / ours_per_nb
     report = {
         "cores": os.cpu_count(), "jobs": args.jobs, "students": args.students, "notebooks": len(results),
+        "demo_cells": "run" if args.run_demos else "skipped unless read",
         "baseline_students": base_n, "baseline_seconds": round(baseline_s, 1),
         "baseline_seconds_per_notebook": round(baseline_per_nb, 2),
         "seconds": round(ours_s, 1), "seconds_per_notebook": round(ours_per_nb, 2),
@@ -142,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     print(f"\nbaseline (sequential nbgrader): {baseline_per_nb:.2f} s per notebook ({base_n * notebooks} notebooks)")
     print(f"this grader ({args.jobs} workers):   {ours_per_nb:.2f} s per notebook ({len(results)} notebooks, "
-          f"{ours_s:.0f} s wall)")
+          f"{ours_s:.0f} s wall; demonstration cells {report['demo_cells']})")
     print("one notebook in its sandbox, by assignment (s): "
           + ", ".join(f"{k} {v}" for k, v in per_assignment.items()))
     print(f"speed-up: {speedup:.2f} (target >= 1.7)")

@@ -24,6 +24,7 @@ import nbformat
 from . import integrity
 from .cells import grade_id, is_answer, is_test, nbgrader_meta
 from .course import Course
+from .demos import cells_to_skip, is_demo
 from .sandbox import Limits, run_notebook
 
 RESULT_VERSION = 1
@@ -47,6 +48,8 @@ class Options:
     limits: Limits = field(default_factory=Limits)
     fast: bool = True
     """Run with PG_FAST=1 (the notebooks' small configurations), as the course grades."""
+    skip_demos: bool = True
+    """Leave unrun the demonstration cells nothing later reads (see ``demos.py``)."""
 
 
 def notebooks_of(course: Course, assignment: str) -> list[str]:
@@ -145,6 +148,15 @@ def assemble(source, release, submission) -> tuple[nbformat.NotebookNode, list[i
     return nb, student_cells
 
 
+def demo_cells_to_skip(source, nb, student_cells: list[int]) -> list[int]:
+    """Cells of the assembled ``nb`` that are unchanged demo cells of ``source`` and need not run."""
+    demo_sources = {c.source.strip() for c in source.cells if is_demo(c)}
+    demos = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip() in demo_sources
+             and not grade_id(c)}
+    sources = [c.source if c.cell_type == "code" else "" for c in nb.cells]
+    return cells_to_skip(sources, demos, set(student_cells))
+
+
 def _reason_for_kernel(kernel: str, stopped_at: int | None) -> str | None:
     where = f" in cell {stopped_at}" if stopped_at is not None else ""
     if kernel == "ok":
@@ -194,9 +206,10 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
 
     watch_torch = any("torch" in s for s in all_sources)
     tests = [i for i, c in enumerate(nb.cells) if grade_id(c) in maxima and is_test(c)]
+    skip = demo_cells_to_skip(source, nb, student_cells) if options.skip_demos else []
     started = time.monotonic()
     run = run_notebook(nb, limits=options.limits, fast=options.fast, watch_torch=watch_torch,
-                       test_cells=tests)
+                       test_cells=tests, skip_cells=skip)
     result["seconds"] = round(time.monotonic() - started, 2)
     result["sandbox_uid"] = run.get("uid")
     executed = nbformat.from_dict(run["notebook"])

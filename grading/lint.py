@@ -21,6 +21,8 @@ from .cells import (
     regions,
 )
 
+from .demos import DEMO_TAG, bound_names, cells_to_skip, read_names
+
 MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
 TOTAL_POINTS = re.compile(r"\*\*Points:\s*(\d+(?:\.\d+)?)\*\*")
@@ -87,10 +89,35 @@ def lint_source(nb) -> list[str]:
         problems.append("the notebook must state its total as **Points: N** in a markdown cell")
     elif stated[0] != total:
         problems.append(f"the notebook says **Points: {stated[0]:g}** but its test cells add up to {total:g}")
+    problems += _demo_problems(nb)
     code = "\n".join(c.source for c in code_cells)
     for pattern, what in SETUP_LINES:
         if not re.search(pattern, code, re.MULTILINE):
             problems.append(f"the setup must define {what}")
+    return problems
+
+
+def _demo_problems(nb) -> list[str]:
+    """A ``demo`` tag must be on a plain code cell whose names nothing after it reads."""
+    problems = []
+    tagged = [i for i, c in enumerate(nb.cells) if DEMO_TAG in c.get("metadata", {}).get("tags", [])]
+    demos = set()
+    for i in tagged:
+        cell = nb.cells[i]
+        if cell.cell_type != "code" or nbgrader_meta(cell):
+            problems.append(f"cell {i}: only a plain code cell can be tagged {DEMO_TAG!r} (not markdown, "
+                            "not an answer, test or read-only nbgrader cell)")
+        else:
+            demos.add(i)
+    sources = [c.source if c.cell_type == "code" else "" for c in nb.cells]
+    skipped = set(cells_to_skip(sources, demos, set()))
+    for i in sorted(demos - skipped):
+        binds = bound_names(sources[i]) or set()
+        reads = {j: read_names(sources[j]) for j in range(i + 1, len(sources)) if j not in skipped}
+        readers = {j: sorted(binds if r is None else binds & r) for j, r in reads.items()}  # None: unparsable
+        readers = {j: names for j, names in readers.items() if names}
+        problems.append(f"cell {i}: tagged {DEMO_TAG!r}, but later cells read what it defines, so the grader "
+                        f"must run it: " + "; ".join(f"cell {j} reads {', '.join(n)}" for j, n in readers.items()))
     return problems
 
 

@@ -179,7 +179,8 @@ def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str]
 
 
 def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
-                 watch_torch: bool = False, test_cells: list[int] | None = None) -> dict:
+                 watch_torch: bool = False, test_cells: list[int] | None = None,
+                 skip_cells: list[int] | None = None) -> dict:
     """Execute ``nb`` (a notebook dict) in the sandbox; return the executor's result dict.
 
     Never raises for anything the submission does: a sandbox that produced no result comes
@@ -187,7 +188,7 @@ def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
     """
     request = json.dumps({"notebook": nb, "cell_timeout": limits.cell_timeout, "budget": limits.budget,
                           "max_output_bytes": limits.max_output_bytes, "watch_torch": watch_torch,
-                          "test_cells": list(test_cells or [])})
+                          "test_cells": list(test_cells or []), "skip_cells": list(skip_cells or [])})
     with tempfile.TemporaryDirectory(prefix="pg-grade-") as tmp:
         scratch = Path(tmp)
         os.chmod(scratch, 0o1777)

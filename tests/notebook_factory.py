@@ -44,3 +44,17 @@ def good_notebook():
         test(VISIBLE, "test_double", 1),
         test(HIDDEN, "test_double_hidden", 2),
     )
+
+
+def demo(source: str):
+    """A plain code cell tagged ``demo`` (an experiment the grader may leave unrun)."""
+    cell = code(source)
+    cell.metadata["tags"] = ["demo"]
+    return cell
+
+
+def with_demo(demo_cell, *after):
+    """The good notebook with ``demo_cell`` after the setup, followed by ``after`` cells."""
+    nb = good_notebook()
+    nb.cells[2:2] = [demo_cell, *after]
+    return nb

@@ -4,16 +4,21 @@ Per assignment, three kinds of students hand in:
 - ``reference``: the release with every answer cell filled with the solution -> full marks;
 - ``blank``: the untouched release -> 0;
 - ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores.
+
+The same submissions are also graded by this course's grader (``python -m grading``: sandbox,
+integrity checks, demonstration cells left unrun), which must give every one the same scores.
 """
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
+from grading.batch import autograde as grade_all
 from grading.cells import grade_id, is_answer, is_test, nbgrader_meta, student_submission
 from grading.course import Course
 from grading.nbgrader_cli import run_nbgrader
@@ -57,6 +62,8 @@ def graded(tmp_path_factory):
         return run_nbgrader(course, "autograde", name, "--force", "--log-level=WARN",
                             env={"PG_FAST": "1"}, capture=True)
 
+    ours_course = copy_course(tmp_path_factory.mktemp("ours"))
+    shutil.copytree(course.root / "submitted", ours_course.root / "submitted")
     with ThreadPoolExecutor(max_workers=2) as pool:  # one nbgrader process per core
         results = list(pool.map(autograde, NAMES))
     got: dict[tuple[str, str], dict[str, float]] = {}
@@ -64,7 +71,9 @@ def graded(tmp_path_factory):
         for student, name in expected:
             nb = gb.find_submission_notebook(name, name, student)
             got[(student, name)] = {g.name: float(g.score) for g in nb.grades}
-    return expected, got, results
+    db = f"sqlite:///{ours_course.root / 'grading' / 'gradebook.db'}"  # its own, created on first use
+    ours = {(r["student"], r["assignment"]): r for r in grade_all(ours_course, NAMES, jobs=2, db=db, quiet=True)}
+    return expected, got, results, ours
 
 
 def test_every_todo_has_a_wrong_answer(course):
@@ -77,21 +86,32 @@ def test_every_todo_has_a_wrong_answer(course):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_gets_full_marks(graded, name):
-    expected, got, _ = graded
+    expected, got, _, _ = graded
     assert got[("reference", name)] == expected[("reference", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_blank_release_gets_zero(graded, name):
-    expected, got, _ = graded
+    expected, got, _, _ = graded
     assert got[("blank", name)] == expected[("blank", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_wrong_answers_get_exact_scores(graded, name):
-    expected, got, _ = graded
+    expected, got, _, _ = graded
     for wrong in for_assignment(name):
         key = (f"wrong-{wrong.name}", name)
         assert got[key] == expected[key], (
             f"{name}: wrong answer {wrong.name!r} ({wrong.why}) scored {got[key]}, expected {expected[key]}"
         )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_this_courses_grader_agrees_with_nbgrader(graded, name):
+    expected, _, _, ours = graded
+    for (student, assignment), want in expected.items():
+        if assignment != name:
+            continue
+        result = ours[(student, name)]
+        assert result["status"] == "graded", f"{name}/{student}: {result['status']} ({result['reason']})"
+        assert result["scores"] == want, f"{name}/{student}: this grader gave {result['scores']}, expected {want}"

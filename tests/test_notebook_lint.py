@@ -49,6 +49,34 @@ def test_lint_catches(nb, expected):
     assert any(expected in p for p in problems), f"expected a problem containing {expected!r}, got {problems}"
 
 
+def test_lint_accepts_a_demo_that_nothing_reads():
+    nb = nbf.with_demo(nbf.demo("curve = [double(k) for k in range(3)]\nprint(curve)"), nbf.code("print(2)"))
+    assert lint_source(nb) == []
+
+
+@pytest.mark.parametrize(
+    "nb, expected",
+    [
+        (nbf.with_demo(nbf.demo("curve = [1, 2]"), nbf.code("print(curve)")),
+         "tagged 'demo', but later cells read what it defines, so the grader must run it: cell 3 reads curve"),
+        (nbf.with_demo(nbf.demo("import numpy as np"), nbf.code("x = np.zeros(2)")), "cell 3 reads np"),
+        # a demo read only by another demo that must run is itself needed
+        (nbf.with_demo(nbf.demo("a = 1"), nbf.demo("b = a + 1"), nbf.code("print(b)")), "cell 3 reads a"),
+    ],
+)
+def test_lint_catches_a_wrong_demo_tag(nb, expected):
+    problems = lint_source(nb)
+    assert any(expected in p for p in problems), f"expected a problem containing {expected!r}, got {problems}"
+
+
+def test_lint_rejects_demo_tags_on_other_cells():
+    for cell in (nbf.md("text"), nbf.answer()):
+        cell.metadata["tags"] = ["demo"]
+        nb = nbf.good_notebook()
+        nb.cells.insert(1, cell)
+        assert any("only a plain code cell can be tagged 'demo'" in p for p in lint_source(nb)), cell.cell_type
+
+
 def test_lint_catches_stored_outputs():
     nb = nbf.good_notebook()
     nb.cells[1].execution_count = 3

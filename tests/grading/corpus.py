@@ -242,6 +242,9 @@ FIXTURES: list[Fixture] = [
             "graded", lose=SOFTMAX_LOST, what="no max subtraction"),
     Fixture("wrong-letter", lambda ctx: _ref(ctx, "wrong-letter", answers={"answer_max": 'ANSWER_max = "a"\n'}),
             "graded", lose={"test_answer_max": 0}, what="a wrong multiple-choice letter"),
+    Fixture("reads-demo", lambda ctx: _ref(ctx, "reads-demo", answers={"answer_ascent": (
+        "print('the experiment ended at', final.round(2))  # set by a demo cell\nANSWER_ascent = 'b'\n")}),
+            "graded", what="an answer that reads a demonstration cell's result, so the grader runs that cell"),
     Fixture("edited-tests", _edited_tests, "graded", lose=SOFTMAX_LOST,
             what="tests edited to pass and hidden tests deleted: restored from the source"),
     # ---- bad input

@@ -24,9 +24,10 @@ from grading.batch import autograde
 from grading.cells import BEGIN_HIDDEN, END_HIDDEN, regions
 from grading.collect import collect
 from grading.course import Course
+from grading.demos import is_demo
 from grading.export import export
 from grading.feedback import feedback, strip_hidden
-from grading.grader import Options, Task, load_result
+from grading.grader import Options, Task, grade, load_result
 from grading.release import release
 from grading.report import report
 from grading.sandbox import BASE_UID, Limits
@@ -97,6 +98,34 @@ def test_reference_full_marks_under_five_seeds(graded):
     full = graded["ctx"].maxima
     for student in ["reference", *(f"reference-seed{k}" for k in range(1, 5))]:
         assert graded["scores"][student] == full, student
+
+
+def test_demo_cells_run_only_when_read(graded):
+    """The experiment cells are left unrun for the reference, and run when an answer reads them."""
+    source = graded["ctx"].source
+    demo_sources = {c.source.strip() for c in source.cells if is_demo(c)}
+    assert demo_sources, f"{ASSIGNMENT} has no demo cells"
+
+    def demo_outcomes(student):
+        nb = read_nb(graded["course"].root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
+        outcomes = graded["results"][student]["outcomes"]
+        return [outcomes[str(i)] for i, c in enumerate(nb.cells) if c.cell_type == "code"
+                and c.source.strip() in demo_sources]
+
+    assert set(demo_outcomes("reference")) == {"skipped"}
+    # `final` comes from the last demo cell, which reads what the one before it computed
+    assert demo_outcomes("reads-demo")[-2:] == ["ok", "ok"]
+    assert demo_outcomes("reads-demo")[:-2] == ["skipped"] * (len(demo_sources) - 2)
+
+
+def test_run_demos_option_runs_them(graded, tmp_path):
+    course = copy_course(tmp_path / "course")
+    ctx = Context(course, graded["ctx"].released, graded["ctx"].source)
+    ctx.write("everything", ctx.submission())
+    result = grade(course, Task("everything", ASSIGNMENT, ASSIGNMENT), Options(limits=LIMITS, skip_demos=False))
+    assert result["status"] == "graded" and result["scores"] == ctx.maxima
+    assert "skipped" not in result["outcomes"].values()
+    assert set(result["outcomes"].values()) == {"ok"}
 
 
 def test_lms_download_is_collected_and_graded(graded):
