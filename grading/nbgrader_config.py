@@ -5,11 +5,16 @@ nbgrader from this folder, and the course root is this file's parent folder, so 
 configuration is the same whatever directory the instructor starts from.
 """
 
+import sys
 from pathlib import Path
 
 c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads the file)
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
+if str(COURSE_ROOT) not in sys.path:
+    sys.path.insert(0, str(COURSE_ROOT))  # for grading.nbgrader_scoring, named below
+
+from grading.nbgrader_scoring import AUTOGRADE_PREPROCESSORS  # noqa: E402
 
 c.CourseDirectory.root = str(COURSE_ROOT)
 # solutions/<assignment>/<nb>.ipynb is released to notebooks/<assignment>/<nb>.ipynb.
@@ -25,6 +30,10 @@ c.Execute.timeout = 90  # seconds per cell; FAST-mode training cells take a few 
 c.Execute.interrupt_on_timeout = True
 # A loop that ignores SIGINT must cost that cell, not the whole submission.
 c.Execute.raise_on_iopub_timeout = False
+
+# A test cell fails on an error only, as in `python -m grading`: a warning that a correct answer
+# prints to stderr must not cost the test its points (nbgrader's default).
+c.Autograde.autograde_preprocessors = AUTOGRADE_PREPROCESSORS
 
 # A deleted test cell is restored from the gradebook and graded, instead of waiting
 # for a manual grade forever.

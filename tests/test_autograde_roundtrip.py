@@ -3,7 +3,8 @@
 Per assignment, three kinds of students hand in:
 - ``reference``: the release with every answer cell filled with the solution -> full marks;
 - ``blank``: the untouched release -> 0;
-- ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores.
+- ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores;
+- ``correct-<slug>``: another correct way of writing the answers -> full marks.
 
 The same submissions are also graded by this course's grader (``python -m grading``: sandbox,
 integrity checks, demonstration cells left unrun), which must give every one the same scores.
@@ -25,7 +26,7 @@ from grading.nbgrader_cli import run_nbgrader
 from grading.release import release
 
 from .conftest import copy_course, read_nb
-from .wrong_answers import for_assignment
+from .wrong_answers import correct_for_assignment, for_assignment
 
 NAMES = Course().assignments()
 
@@ -57,15 +58,25 @@ def graded(tmp_path_factory):
             student = f"wrong-{wrong.name}"
             _submit(course, student, name, student_submission(released, source, wrong.answers))
             expected[(student, name)] = {**maxima[name], **{k: float(v) for k, v in wrong.scores.items()}}
+        for correct in correct_for_assignment(name):
+            assert not correct.scores, f"{name}/{correct.name}: a correct answer must get full marks"
+            student = f"correct-{correct.name}"
+            _submit(course, student, name, student_submission(released, source, correct.answers))
+            expected[(student, name)] = dict(maxima[name])
 
-    def autograde(name: str):
-        return run_nbgrader(course, "autograde", name, "--force", "--log-level=WARN",
+    def autograde(job: tuple[str, str]):
+        name, students = job
+        return run_nbgrader(course, "autograde", name, f"--student={students}", "--force", "--log-level=WARN",
                             env={"PG_FAST": "1"}, capture=True)
+
+    # Two halves per assignment (the wrong answers, and everyone else), the later and heavier
+    # notebooks first, so that the two processes finish together.
+    jobs = [(name, students) for name in reversed(NAMES) for students in ("wrong-*", "[!w]*")]
 
     ours_course = copy_course(tmp_path_factory.mktemp("ours"))
     shutil.copytree(course.root / "submitted", ours_course.root / "submitted")
     with ThreadPoolExecutor(max_workers=2) as pool:  # one nbgrader process per core
-        results = list(pool.map(autograde, NAMES))
+        results = list(pool.map(autograde, jobs))
     got: dict[tuple[str, str], dict[str, float]] = {}
     with Gradebook(course.gradebook_url) as gb:
         for student, name in expected:
@@ -104,6 +115,16 @@ def test_wrong_answers_get_exact_scores(graded, name):
         assert got[key] == expected[key], (
             f"{name}: wrong answer {wrong.name!r} ({wrong.why}) scored {got[key]}, expected {expected[key]}"
         )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_correct_alternatives_get_full_marks(graded, name):
+    expected, got, _, _ = graded
+    alternatives = correct_for_assignment(name)
+    assert alternatives, f"{name}: tests/wrong_answers has no CORRECT_ANSWERS"
+    for correct in alternatives:
+        key = (f"correct-{correct.name}", name)
+        assert got[key] == expected[key], f"{name}: correct alternative {correct.name!r} ({correct.why}) scored {got[key]}"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -1,8 +1,11 @@
-"""Plausible wrong answers, per assignment, with the exact scores each must get.
+"""Plausible wrong answers, per assignment, with the exact scores each must get; and correct ones.
 
-``tests/wrong_answers/<assignment>.py`` defines ``WRONG_ANSWERS``: a list of ``WrongAnswer``.
-Each replaces one or more answer cells of an otherwise correct submission; ``scores`` lists
-every test cell whose score is not full marks (all others must get full marks).
+``tests/wrong_answers/nb<assignment>.py`` defines ``WRONG_ANSWERS`` and ``CORRECT_ANSWERS``, lists
+of ``WrongAnswer``. Each replaces one or more answer cells of an otherwise correct submission.
+For a wrong answer, ``scores`` lists every test cell whose score is not full marks (all others
+must get full marks). A correct answer is another correct way of writing the answers (a loop
+for a vectorized formula, torch for NumPy, another sampling method): it must get full marks
+everywhere, so its ``scores`` stays empty.
 """
 
 from __future__ import annotations
@@ -27,3 +30,9 @@ def for_assignment(assignment: str) -> list[WrongAnswer]:
     """The wrong answers for ``assignment`` (a module named after it, with the digits prefixed)."""
     module = importlib.import_module(f"{__name__}.nb{assignment}")
     return list(module.WRONG_ANSWERS)
+
+
+def correct_for_assignment(assignment: str) -> list[WrongAnswer]:
+    """The alternative correct answers for ``assignment``; each must get full marks."""
+    module = importlib.import_module(f"{__name__}.nb{assignment}")
+    return list(getattr(module, "CORRECT_ANSWERS", []))

@@ -168,3 +168,56 @@ WRONG_ANSWERS = [
         why="well-formed but wrong letters: the format passes, the hidden check does not",
     ),
 ]
+
+CORRECT_ANSWERS = [
+    WrongAnswer(
+        name="other-numpy-forms",
+        answers={
+            "softmax": "def softmax(z):\n"
+                       "    z = np.array(z, dtype=np.float64)\n"
+                       "    lse = np.logaddexp.reduce(z, axis=-1, keepdims=True)  # log-sum-exp, stable\n"
+                       "    return np.exp(z - lse)\n",
+            "log_softmax": "def log_softmax(z):\n"
+                           "    z = np.array(z, dtype=np.float64)\n"
+                           "    return z - np.logaddexp.reduce(z, axis=-1, keepdims=True)\n",
+            "temperature_softmax": "def temperature_softmax(z, temperature):\n"
+                                   "    if not temperature > 0:\n"
+                                   "        raise ValueError('temperature must be positive')\n"
+                                   "    z = np.asarray(z, dtype=float) / temperature\n"
+                                   "    w = np.exp(z - np.max(z))\n"
+                                   "    return w / np.sum(w)\n",
+            "policy_probs": "import warnings\n\n\n"
+                            "def policy_probs(theta, x):\n"
+                            "    warnings.warn('policy_probs: shapes are not checked yet')  # stderr, in the test cell\n"
+                            "    return softmax(x @ theta)\n",
+            "sample_action": "def sample_action(theta, x, rng):\n"
+                             "    cdf = np.cumsum(policy_probs(theta, x))  # inverse-CDF sampling\n"
+                             "    return int(min(np.searchsorted(cdf, rng.random(), side='right'), len(cdf) - 1))\n",
+            "grad_log_prob": "def grad_log_prob(theta, x, a):\n"
+                             "    k = theta.shape[1]\n"
+                             "    return x[:, None] * (np.eye(k)[a] - policy_probs(theta, x))[None, :]\n",
+            "policy_gradient_step": "def policy_gradient_step(theta, x, a, advantage, lr):\n"
+                                    "    theta += lr * advantage * grad_log_prob(theta, x, a)  # in place\n"
+                                    "    return theta\n",
+            "answer_ascent": 'ANSWER_ascent = "B"\n',
+        },
+        why="log-sum-exp forms, x @ theta with a warning on stderr, inverse-CDF sampling, broadcasting, "
+            "an in-place step, an upper-case letter",
+    ),
+    WrongAnswer(
+        name="torch-and-gumbel",
+        answers={
+            "log_softmax": "def log_softmax(z):\n"
+                           "    return torch.log_softmax(torch.as_tensor(np.asarray(z, dtype=np.float64)), dim=-1).numpy()\n",
+            "sample_action": "def sample_action(theta, x, rng):\n"
+                             "    logits = theta.T @ x\n"
+                             "    return int(np.argmax(logits + rng.gumbel(size=logits.shape)))  # Gumbel-max trick\n",
+            "grad_log_prob": "def grad_log_prob(theta, x, a):\n"
+                             "    t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)\n"
+                             "    torch.log_softmax(t.T @ torch.as_tensor(x, dtype=torch.float64), dim=-1)[int(a)].backward()\n"
+                             "    return t.grad.numpy()\n",
+            "answer_max": 'ANSWER_max = " c "\n',
+        },
+        why="torch's log_softmax and autograd, the Gumbel-max sampler, a letter with spaces",
+    ),
+]

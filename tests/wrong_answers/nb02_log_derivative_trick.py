@@ -1,6 +1,6 @@
-"""Wrong (and alternative correct) answers for notebook 02, with the exact per-cell scores.
+"""Wrong answers for notebook 02, with the exact per-cell scores, and correct alternatives.
 
-Test cells not named in ``scores`` must get full marks. The ``correct-*`` entries are other correct
+Test cells not named in ``scores`` must get full marks. ``CORRECT_ANSWERS`` are other correct
 ways of writing the answers (loops instead of vectorized code, torch autograd instead of the
 formula, upper-case letters): they must get full marks everywhere.
 """
@@ -179,9 +179,11 @@ WRONG_ANSWERS = [
         scores={"test_concept_dynamics": 0, "test_concept_causality": 0},
         why="not a single letter",
     ),
-    # correct alternatives: full marks everywhere
+]
+
+CORRECT_ANSWERS = [
     WrongAnswer(
-        name="correct-loops-and-letters",
+        name="loops-and-letters",
         answers={
             _SFG: "def score_function_gradient(theta, f_values, samples):\n"
                   "    theta = np.array(theta, dtype=float)\n"
@@ -216,7 +218,7 @@ WRONG_ANSWERS = [
         why="a correct alternative: loops, logsumexp, O(T²) reward-to-go, letters with case and spaces",
     ),
     WrongAnswer(
-        name="correct-torch-autograd",
+        name="torch-autograd",
         answers={
             _SFG: "def score_function_gradient(theta, f_values, samples):\n"
                   "    theta_t = torch.tensor(np.asarray(theta, dtype=float), requires_grad=True)\n"

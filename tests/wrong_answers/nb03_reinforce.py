@@ -250,3 +250,59 @@ WRONG_ANSWERS = [
     _SINGLE["update-ignores-discount-weight"],
     _SINGLE["update-total-return"],
 ]
+
+CORRECT_ANSWERS = [
+    WrongAnswer(
+        name="vectorized-and-distributions",
+        answers={
+            "discounted_returns": _RETURNS_HEAD + '''    rew = np.asarray(rew, dtype=np.float64)
+    t = np.arange(rew.size)
+    powers = np.triu(float(gamma) ** np.clip(t[None, :] - t[:, None], 0, None))  # (T, T): gamma^(k - t), k >= t
+    return powers @ rew
+''',
+            "batched_returns": _BATCHED_HEAD + '''    rew = np.asarray(rew, dtype=np.float64)
+    out = np.zeros_like(rew)
+    for n in range(rew.shape[1]):  # each column, episode by episode, with discounted_returns
+        ends = np.flatnonzero(dones[:, n]).tolist()
+        starts = [0] + [e + 1 for e in ends]
+        for start, stop in zip(starts, ends + [rew.shape[0] - 1]):
+            if start <= stop:
+                out[start:stop + 1, n] = discounted_returns(rew[start:stop + 1, n], gamma)
+    return out
+''',
+            "collect_episode": '''def collect_episode(env, policy, seed=None):
+    """Run one episode."""
+    steps = []
+    obs, info = env.reset(seed=seed)
+    done = False
+    while not done:
+        act = policy(obs)
+        next_obs, rew, terminated, truncated, info = env.step(act)
+        steps.append((obs, act, float(rew)))
+        done = terminated or truncated
+        obs = next_obs
+    observations, actions, rewards = zip(*steps)
+    return np.stack(observations), np.array(actions), np.array(rewards), terminated, truncated
+''',
+            "reinforce_loss": '''def reinforce_loss(logp, ret):
+    return -(logp * ret).sum(dim=0).mean()  # per-episode sums, averaged over episodes
+''',
+            "reinforce_update": _UPDATE_HEAD + '''    T = batch.rew.shape[0]
+    ret = torch.from_numpy(batched_returns(batch.rew, batch.dones, gamma)).float()
+    if discount_weight:
+        ret = ret * gamma ** torch.arange(T, dtype=torch.float32)[:, None]
+    dist = torch.distributions.Categorical(logits=policy(torch.as_tensor(batch.obs).float()))
+    logp = dist.log_prob(torch.as_tensor(batch.act).long()) * torch.as_tensor(batch.mask).float()
+    loss = reinforce_loss(logp, ret)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return float(loss)
+''',
+            "concept_batching": 'ANSWER_batching = " b"\n',
+            "concept_reward_to_go": 'ANSWER_reward_to_go = "C"\n',
+        },
+        why="matrix reward-to-go, per-episode segments, a list of steps, sum-then-mean, Categorical with the mask, "
+            "float(loss), on which torch warns on stderr",
+    ),
+]
