@@ -3,6 +3,7 @@
 From an LMS download to grades and feedback:
 
     python -m grading release                  # notebooks/ from solutions/ (creates the gradebook)
+    python -m grading check                    # lint the solutions, look for leaks in the release
     python -m grading collect download.zip     # -> submitted/<student>/<assignment>/
     python -m grading autograde                # parallel, sandboxed, resumable
     python -m grading feedback                 # feedback/<student>/<assignment>/<nb>.html
@@ -35,6 +36,9 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("release", help="regenerate notebooks/ from solutions/")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     p.add_argument("--quiet", action="store_true", help="print only problems")
+
+    p = sub.add_parser("check", help="lint the solution notebooks and check the releases for leaks")
+    p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
 
     p = sub.add_parser("collect", help="file an LMS download into submitted/<student>/<assignment>/")
     p.add_argument("download", type=Path, help="a .zip, or a folder of zips and notebooks")
@@ -74,11 +78,17 @@ def parser() -> argparse.ArgumentParser:
     return main
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int | None:
     args = parser().parse_args(argv)
     course = Course(args.course.resolve()) if args.course else Course()
     if args.command == "release":
         release(course, args.assignments, quiet=args.quiet)
+    elif args.command == "check":
+        from .lint import check_course
+
+        problems = check_course(course, args.assignments)
+        print("\n".join(problems) if problems else "check: no problems")
+        return 1 if problems else 0
     elif args.command == "collect":
         from .collect import collect, report
 

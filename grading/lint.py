@@ -6,6 +6,7 @@ tests and ``python -m grading check`` report every problem at once.
 
 from __future__ import annotations
 
+import ast
 import re
 
 from .cells import (
@@ -79,6 +80,7 @@ def lint_source(nb) -> list[str]:
             if announced != points:
                 problems.append(f"{where}: test cell {gid!r} is worth {points:g} points but its first line announces {announced}")
             total += points
+            problems += _partial_credit_problems(where, gid, cell.source)
     for position, cell in enumerate(code_cells):
         if is_answer(cell):
             following = code_cells[position + 1] if position + 1 < len(code_cells) else None
@@ -95,6 +97,25 @@ def lint_source(nb) -> list[str]:
         if not re.search(pattern, code, re.MULTILINE):
             problems.append(f"the setup must define {what}")
     return problems
+
+
+# Calls that end a test cell and return None: nbgrader turns a number shown by the last line of
+# a test cell into partial credit (and this course's grader does not), so a test cell ends in one.
+NONE_RETURNING_CALLS = re.compile(r"^(pg\.(passed|check_\w+)|print)$")
+
+
+def _partial_credit_problems(where: str, gid: str, source: str) -> list[str]:
+    try:
+        body = ast.parse(source).body
+    except SyntaxError as exc:
+        return [f"{where}: test cell {gid!r} does not parse ({exc.msg}, line {exc.lineno})"]
+    last = body[-1] if body else None
+    if isinstance(last, ast.Expr):
+        call = last.value.func if isinstance(last.value, ast.Call) else None
+        if call is None or not NONE_RETURNING_CALLS.match(ast.unparse(call)):
+            return [f"{where}: test cell {gid!r} ends with the expression {ast.unparse(last)[:60]!r}, whose value "
+                    "nbgrader would read as partial credit; end it with pg.passed(...), a pg.check_* or print(...)"]
+    return []
 
 
 def _demo_problems(nb) -> list[str]:
@@ -118,6 +139,26 @@ def _demo_problems(nb) -> list[str]:
         readers = {j: names for j, names in readers.items() if names}
         problems.append(f"cell {i}: tagged {DEMO_TAG!r}, but later cells read what it defines, so the grader "
                         f"must run it: " + "; ".join(f"cell {j} reads {', '.join(n)}" for j, n in readers.items()))
+    return problems
+
+
+def check_course(course, assignments: list[str] | None = None) -> list[str]:
+    """Every lint and leak problem of the selected assignments, each prefixed with its notebook."""
+    import nbformat
+
+    names = [course.check_assignment(a) for a in assignments] if assignments else course.assignments()
+    if not names:
+        raise SystemExit(f"no assignments found under {course.solutions}")
+    problems = []
+    for name in names:
+        source = nbformat.read(course.source_notebook(name), as_version=4)
+        problems += [f"solutions/{name}: {p}" for p in lint_source(source)]
+        release_path = course.release_notebook(name)
+        if not release_path.is_file():
+            problems.append(f"notebooks/{name}: not released yet (run `python -m grading release`)")
+        else:
+            release = nbformat.read(release_path, as_version=4)
+            problems += [f"notebooks/{name}: {p}" for p in find_leaks(source, release)]
     return problems
 
 

@@ -42,6 +42,9 @@ def _broken(index: int, cell):
         (_broken(1, nbf.code("import pg_helpers as pg")), "the setup must define the Colab install cell"),
         (_broken(1, nbf.code(nbf.HIDDEN)), "hidden-test markers in a cell that is not a test cell"),
         (_broken(4, nbf.code(nbf.HIDDEN, grade=True, locked=False, grade_id="h", points=2)), "must be locked"),
+        (_broken(3, nbf.test(nbf.VISIBLE + "\ndouble(0.5)", "test_double", 1)),
+         "ends with the expression 'double(0.5)', whose value nbgrader would read as partial credit"),
+        (_broken(3, nbf.test(nbf.VISIBLE + "\nscore = 1\nscore", "test_double", 1)), "ends with the expression 'score'"),
     ],
 )
 def test_lint_catches(nb, expected):

@@ -170,7 +170,7 @@ def test_collect_custom_pattern_and_errors(tiny_course, tmp_path):
 
 
 # ---- command line
-@pytest.mark.parametrize("command", [None, "release", "collect", "autograde", "feedback", "export", "report"])
+@pytest.mark.parametrize("command", [None, "release", "check", "collect", "autograde", "feedback", "export", "report"])
 def test_help_everywhere(command, capsys):
     with pytest.raises(SystemExit) as exc:
         parser().parse_args([command, "--help"] if command else ["--help"])
@@ -189,6 +189,15 @@ def test_clear_errors(tiny_course):
         main(["--course", root, "autograde"])
     with pytest.raises(SystemExit, match="no gradebook at"):
         main(["--course", root, "export"])
+
+
+def test_check_passes_the_course_and_reports_problems(tiny_course, capsys):
+    assert main(["check"]) == 0
+    assert "no problems" in capsys.readouterr().out
+    assert main(["--course", str(tiny_course.root), "check", "01_alpha"]) == 1
+    out = capsys.readouterr().out
+    assert "solutions/01_alpha: the notebook must state its total" in out
+    assert "notebooks/01_alpha: not released yet" in out
 
 
 # ---- the sandbox itself
