@@ -1,7 +1,8 @@
 """The notebook's own code, loaded from the solution notebook, so the benchmark times what students see.
 
 Runs the setup cell, the answer cells (solutions, markers dropped) and the cells that define the
-policy and the training loop; skips experiments, tests and plots.
+policy and the training configuration; skips experiments, tests and plots. The benchmark writes
+its own loops around these (its clock must leave out the evaluations).
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import nbformat
 from grading.cells import is_answer, without_markers
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "solutions" / "03_reinforce" / "03_reinforce.ipynb"
-# A code cell is kept if it defines one of these (setup, policy and training loop) or is an answer cell.
-_DEFINES = ("SEED = ", "def make_policy(", "class Config:", "def train_one_episode_per_update(")
+# A code cell is kept if it defines one of these (setup, policy, configuration) or is an answer cell.
+_DEFINES = ("SEED = ", "def make_policy(", "class Config:")
 _SKIP = ("ANSWER_",)  # concept-check answers: not code
 
 
@@ -40,10 +41,8 @@ def load(path: Path = NOTEBOOK) -> ModuleType:
             continue
         if "def make_policy(" in source:  # the policy cell ends with a small demo rollout; keep only definitions
             source = source.split("\ndemo_policy = ")[0]
-        if "def train_one_episode_per_update(" in source:  # keep the function, not the experiment after it
-            source = source.split("\nsingle_seeds = ")[0]
         exec(compile(source, f"{path.name}:cell", "exec"), namespace)
-    missing = [n for n in ("Config", "train", "make_policy", "sampler", "reinforce_update", "collect_episode",
+    missing = [n for n in ("Config", "make_policy", "sampler", "reinforce_update", "collect_episode",
                            "discounted_returns") if n not in namespace]
     if missing:
         raise RuntimeError(f"{path}: the notebook no longer defines {missing}; update benchmarks/notebook_code.py")

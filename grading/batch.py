@@ -20,7 +20,7 @@ from tqdm.auto import tqdm
 
 from . import gradebook as gbmod
 from .course import Course
-from .grader import Options, Task, grade, is_current, load_result, notebooks_of, safe_name
+from .grader import Options, Task, failed_result, grade, is_current, load_result, notebooks_of, safe_name
 from .sandbox import protections
 
 def _grade_student(course_root: str, tasks: list[Task], options: Options) -> list[dict]:
@@ -30,9 +30,7 @@ def _grade_student(course_root: str, tasks: list[Task], options: Options) -> lis
         try:
             out.append(grade(course, task, options))
         except Exception as exc:  # a grader bug must cost one notebook, not the batch
-            out.append({"student": task.student, "assignment": task.assignment, "notebook": task.notebook,
-                        "status": "failed", "reason": f"grader error: {type(exc).__name__}: {exc}"[:300],
-                        "scores": {}, "flags": []})
+            out.append(failed_result(task, f"grader error: {type(exc).__name__}: {exc}"))
     return out
 
 
@@ -41,15 +39,6 @@ def submitted_students(course: Course) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.name for p in folder.iterdir() if p.is_dir() and safe_name(p.name))
-
-
-def select_assignments(course: Course, names: list[str] | None) -> list[str]:
-    if names:
-        return [course.check_assignment(n) for n in names]
-    found = course.assignments()
-    if not found:
-        raise SystemExit(f"no assignments found under {course.solutions}")
-    return found
 
 
 def select_students(course: Course, patterns: list[str] | None) -> list[str]:
@@ -68,7 +57,7 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
               force: bool = False, jobs: int | None = None, db: str | None = None,
               options: Options = Options(), quiet: bool = False) -> list[dict]:
     """Grade the selected submissions; return every selected notebook's result."""
-    names = select_assignments(course, assignments)
+    names = course.select_assignments(assignments)
     who = select_students(course, students)
     url = gbmod.gradebook_url(course, db)
     with gbmod.open_gradebook(url) as gb:
@@ -94,15 +83,14 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
                 for result in future.result():
                     key = (result["student"], result["assignment"], result["notebook"])
                     results[key] = result
-                    if result.get("scores") is not None and "max_scores" in result:
+                    if "max_scores" in result:  # a grader error has no scores to record
                         gbmod.record(gb, result)
                     bar.update(1)
             bar.close()
             gb.close()
     for task in tasks:
         if task.key not in results:
-            results[task.key] = load_result(course, task) or {"student": task.student, "status": "failed",
-                                                              "reason": "no result"}
+            results[task.key] = load_result(course, task) or failed_result(task, "no result")
     ordered = [results[t.key] for t in tasks]
     if not quiet:
         counts = Counter(r["status"] for r in ordered)

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import random
-import shutil
 import sys
 import tempfile
 import time
@@ -36,16 +35,6 @@ from .grader import Options, notebooks_of
 from .nbgrader_cli import run_nbgrader
 from .release import release
 from .sandbox import Limits
-
-
-def copy_course(dest: Path) -> Course:
-    """A copy of this course at ``dest`` without grading state."""
-    skip = shutil.ignore_patterns("__pycache__", "gradebook.db*", ".ipynb_checkpoints")
-    for name in ("solutions", "notebooks", "grading"):
-        if (REPO_ROOT / name).is_dir():
-            shutil.copytree(REPO_ROOT / name, dest / name, ignore=skip)
-    shutil.copy2(REPO_ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return Course(dest)
 
 
 def synthesize(course: Course, students: int, assignments: list[str]) -> None:
@@ -102,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
     from .batch import autograde
 
     with tempfile.TemporaryDirectory(prefix="pg-grading-bench-") as tmp:
-        ours, theirs = copy_course(Path(tmp) / "ours"), copy_course(Path(tmp) / "baseline")
+        ours, theirs = Course().copy_to(Path(tmp) / "ours"), Course().copy_to(Path(tmp) / "baseline")
         names = ours.assignments()
         print(f"releasing {len(names)} assignments into two temporary course copies ...", flush=True)
         release(ours, quiet=True)

@@ -88,9 +88,7 @@ def _entries(download: Path):
 
 def collect(course: Course, download: Path, patterns: list[str] | None = None, force: bool = False,
             dry_run: bool = False) -> Collected:
-    assignments = course.assignments()
-    if not assignments:
-        raise SystemExit(f"no assignments found under {course.solutions}")
+    assignments = course.select_assignments()
     regexes = [re.compile(p) for p in (patterns or [])] + [re.compile(p) for p in BUILTIN_PATTERNS]
     for rx in regexes:
         if "student" not in rx.groupindex:

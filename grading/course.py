@@ -6,6 +6,7 @@ A course tree is this repository or a copy of it (the tests grade in a temporary
 
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,12 @@ class Course:
         return self.root / "grading"
 
     @property
+    def gradebook_path(self) -> Path:
+        return self.grading / "gradebook.db"
+
+    @property
     def gradebook_url(self) -> str:
-        return f"sqlite:///{self.grading / 'gradebook.db'}"
+        return f"sqlite:///{self.gradebook_path}"
 
     def assignments(self) -> list[str]:
         """Assignment names, in course order (the numeric prefix sorts them)."""
@@ -58,6 +63,25 @@ class Course:
         if assignment not in known:
             raise SystemExit(f"unknown assignment {assignment!r}; this course has: {', '.join(known) or 'none'}")
         return assignment
+
+    def select_assignments(self, names: list[str] | None = None) -> list[str]:
+        """``names`` checked against the course, or every assignment; an error if there are none."""
+        if names:
+            return [self.check_assignment(n) for n in names]
+        found = self.assignments()
+        if not found:
+            raise SystemExit(f"no assignments found under {self.solutions}")
+        return found
+
+    def copy_to(self, dest: Path) -> Course:
+        """A copy of this course at ``dest`` (sources, releases, grading code, install spec),
+        without a gradebook or any grading state."""
+        skip = shutil.ignore_patterns("__pycache__", "gradebook.db*", ".ipynb_checkpoints")
+        for name in ("solutions", "notebooks", "grading"):
+            if (self.root / name).is_dir():
+                shutil.copytree(self.root / name, dest / name, ignore=skip)
+        shutil.copy2(self.root / "pyproject.toml", dest / "pyproject.toml")
+        return Course(dest)
 
     def colab_install_spec(self) -> str:
         """The pip spec Colab installs the course from (``[tool.pg-course] colab-install``)."""

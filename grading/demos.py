@@ -14,6 +14,7 @@ and a cell that does not parse or runs a ``%magic`` (which can run any code) nee
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Sequence
 
 DEMO_TAG = "demo"
@@ -24,6 +25,12 @@ def is_demo(cell) -> bool:
     return cell.get("cell_type") == "code" and DEMO_TAG in cell.get("metadata", {}).get("tags", [])
 
 
+def code_sources(cells) -> list[str]:
+    """One source per cell, "" for markdown and raw cells (which bind and read nothing)."""
+    return [c.source if c.cell_type == "code" else "" for c in cells]
+
+
+@functools.lru_cache(maxsize=1024)  # a cell is asked both what it binds and what it reads
 def _parse(source: str) -> ast.AST | None:
     """The cell's syntax tree; None if it does not parse or runs a magic (which may run any code)."""
     try:

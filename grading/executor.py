@@ -14,7 +14,7 @@ Output (JSON on the original stdout)::
 
     {"notebook": <executed notebook>,
      "cells": {index: "ok" | "error" | "timeout" | "not run" | "skipped"},
-     "kernel": "ok" | "died" | "budget" | "unresponsive" | "start failed: ...",
+     "kernel": "ok" | "died" | "budget" | "unresponsive" | "stopped: ..." | "executor error: ...",
      "tampering": [{"cell": index, "changed": [...]}], "truncated": [index, ...],
      "memory": [index of a cell that hit the memory limit, ...]}
 

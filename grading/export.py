@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import gradebook as gbmod
-from .batch import select_assignments, submitted_students
+from .batch import submitted_students
 from .course import Course
 from .grader import Task, find_submission, load_result, notebooks_of
 
@@ -27,7 +27,7 @@ def status_text(result: dict) -> str:
 
 
 def rows(course: Course, assignments: list[str] | None = None, db: str | None = None) -> list[dict]:
-    names = select_assignments(course, assignments)
+    names = course.select_assignments(assignments)
     url = gbmod.gradebook_url(course, db)
     out = []
     with gbmod.open_gradebook(url) as gb:
@@ -37,8 +37,8 @@ def rows(course: Course, assignments: list[str] | None = None, db: str | None = 
                 for notebook in notebooks_of(course, name):
                     task = Task(student, name, notebook)
                     result = load_result(course, task)
-                    path, _ = find_submission(course, task)
                     if result is None:
+                        path, _ = find_submission(course, task)
                         result = ({"status": "missing"} if path is None else
                                   {"status": "failed", "reason": "not autograded yet: run `python -m grading autograde`"})
                     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import nbformat
 
-from .batch import select_assignments, select_students
+from .batch import select_students
 from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test
 from .course import Course
 from .export import status_text
@@ -65,7 +65,7 @@ def feedback(course: Course, assignments: list[str] | None = None, students: lis
 
     exporter = HTMLExporter()
     written = []
-    for name in select_assignments(course, assignments):
+    for name in course.select_assignments(assignments):
         for student in select_students(course, students):
             for notebook in notebooks_of(course, name):
                 task = Task(student, name, notebook)

@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import time
 import warnings
-from pathlib import Path
 
 from nbgrader.api import Gradebook, InvalidEntry, MissingEntry
 
 from .cells import grade_id, is_answer, is_test, nbgrader_meta
 from .course import Course
+from .grader import notebooks_of
 
 
 def gradebook_url(course: Course, db: str | None = None) -> str:
     """``db`` if given, else the course's sqlite file, which must exist (``release`` creates it)."""
     if db:
         return db
-    path = course.grading / "gradebook.db"
-    if not path.is_file():
-        raise SystemExit(f"no gradebook at {path}: run `python -m grading release` first "
+    if not course.gradebook_path.is_file():
+        raise SystemExit(f"no gradebook at {course.gradebook_path}: run `python -m grading release` first "
                          "(it creates the gradebook), or pass --db with a database URL")
     return course.gradebook_url
 
@@ -69,9 +68,8 @@ def register_assignment(gb: Gradebook, course: Course, assignment: str) -> None:
     import nbformat
 
     _retry(lambda: gb.update_or_create_assignment(assignment))
-    for path in sorted((course.solutions / assignment).glob("*.ipynb")):
-        nb = nbformat.read(path, as_version=4)
-        name = path.stem
+    for name in notebooks_of(course, assignment):
+        nb = nbformat.read(course.solutions / assignment / f"{name}.ipynb", as_version=4)
         _retry(lambda: gb.update_or_create_notebook(name, assignment))
         for cell in nb.cells:
             gid = grade_id(cell)
@@ -110,8 +108,3 @@ def scores_from_gradebook(gb: Gradebook, assignment: str, notebook: str, student
         return None
     return {g.name: float(g.score) for g in nb.grades}
 
-
-def db_path_exists(url: str) -> bool:
-    if url.startswith("sqlite:///"):
-        return Path(url[len("sqlite:///"):]).is_file()
-    return True

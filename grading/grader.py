@@ -24,7 +24,7 @@ import nbformat
 from . import integrity
 from .cells import grade_id, is_answer, is_test, nbgrader_meta
 from .course import Course
-from .demos import cells_to_skip, is_demo
+from .demos import cells_to_skip, code_sources, is_demo
 from .sandbox import Limits, run_notebook
 
 RESULT_VERSION = 1
@@ -50,6 +50,12 @@ class Options:
     """Run with PG_FAST=1 (the notebooks' small configurations), as the course grades."""
     skip_demos: bool = True
     """Leave unrun the demonstration cells nothing later reads (see ``demos.py``)."""
+
+
+def failed_result(task: Task, reason: str) -> dict:
+    """The result of a notebook the grader could not grade (no scores, status failed)."""
+    return {"student": task.student, "assignment": task.assignment, "notebook": task.notebook,
+            "status": "failed", "reason": reason[:300], "scores": {}, "flags": []}
 
 
 def notebooks_of(course: Course, assignment: str) -> list[str]:
@@ -153,8 +159,7 @@ def demo_cells_to_skip(source, nb, student_cells: list[int]) -> list[int]:
     demo_sources = {c.source.strip() for c in source.cells if is_demo(c)}
     demos = {i for i, c in enumerate(nb.cells) if c.cell_type == "code" and c.source.strip() in demo_sources
              and not grade_id(c)}
-    sources = [c.source if c.cell_type == "code" else "" for c in nb.cells]
-    return cells_to_skip(sources, demos, set(student_cells))
+    return cells_to_skip(code_sources(nb.cells), demos, set(student_cells))
 
 
 def _reason_for_kernel(kernel: str, stopped_at: int | None) -> str | None:

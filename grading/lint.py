@@ -22,7 +22,7 @@ from .cells import (
     regions,
 )
 
-from .demos import DEMO_TAG, bound_names, cells_to_skip, read_names
+from .demos import DEMO_TAG, bound_names, cells_to_skip, code_sources, read_names
 
 MARKERS = (BEGIN_SOLUTION, END_SOLUTION, BEGIN_HIDDEN, END_HIDDEN)
 GRADE_ID = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -130,7 +130,7 @@ def _demo_problems(nb) -> list[str]:
                             "not an answer, test or read-only nbgrader cell)")
         else:
             demos.add(i)
-    sources = [c.source if c.cell_type == "code" else "" for c in nb.cells]
+    sources = code_sources(nb.cells)
     skipped = set(cells_to_skip(sources, demos, set()))
     for i in sorted(demos - skipped):
         binds = bound_names(sources[i]) or set()
@@ -146,9 +146,7 @@ def check_course(course, assignments: list[str] | None = None) -> list[str]:
     """Every lint and leak problem of the selected assignments, each prefixed with its notebook."""
     import nbformat
 
-    names = [course.check_assignment(a) for a in assignments] if assignments else course.assignments()
-    if not names:
-        raise SystemExit(f"no assignments found under {course.solutions}")
+    names = course.select_assignments(assignments)
     problems = []
     for name in names:
         source = nbformat.read(course.source_notebook(name), as_version=4)

@@ -12,15 +12,16 @@ c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads the fi
 
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 if str(COURSE_ROOT) not in sys.path:
-    sys.path.insert(0, str(COURSE_ROOT))  # for grading.nbgrader_scoring, named below
+    sys.path.insert(0, str(COURSE_ROOT))  # for the grading package, imported below
 
+from grading.course import Course  # noqa: E402
 from grading.nbgrader_scoring import AUTOGRADE_PREPROCESSORS  # noqa: E402
 
 c.CourseDirectory.root = str(COURSE_ROOT)
 # solutions/<assignment>/<nb>.ipynb is released to notebooks/<assignment>/<nb>.ipynb.
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
-c.CourseDirectory.db_url = f"sqlite:///{COURSE_ROOT / 'grading' / 'gradebook.db'}"
+c.CourseDirectory.db_url = Course(COURSE_ROOT).gradebook_url
 
 # Student-facing stub for every answer cell.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}

@@ -38,8 +38,6 @@ class StderrIsNotAnError(NbGraderPreprocessor):
         if cell.cell_type == "code" and utils.is_grade(cell):
             for output in cell.get("outputs", []):
                 if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    text = output.get("text", "")
-                    text = "".join(text) if isinstance(text, list) else text
                     output["name"] = "stdout"
-                    output["text"] = "".join(MARK + line for line in text.splitlines(keepends=True))
+                    output["text"] = "".join(MARK + line for line in output.text.splitlines(keepends=True))
         return cell, resources

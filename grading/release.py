@@ -39,9 +39,7 @@ def stamp_install_spec(path: Path, spec: str) -> bool:
 
 def release(course: Course, assignments: list[str] | None = None, quiet: bool = False) -> None:
     """Regenerate the student notebooks of ``assignments`` (all by default)."""
-    names = [course.check_assignment(a) for a in assignments] if assignments else course.assignments()
-    if not names:
-        raise SystemExit(f"no assignments found under {course.solutions}")
+    names = course.select_assignments(assignments)
     spec = course.colab_install_spec()
     for name in names:
         if stamp_install_spec(course.source_notebook(name), spec) and not quiet:

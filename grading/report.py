@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .batch import select_assignments, submitted_students
+from .batch import submitted_students
 from .course import Course
 from .grader import Task, load_result, notebooks_of
 
@@ -18,8 +18,9 @@ from .grader import Task, load_result, notebooks_of
 def pass_rates(course: Course, assignment: str) -> tuple[list[tuple[str, str, int, int]], Counter, list[str]]:
     """([(notebook, test, passed, counted)], status counts, flagged submissions)."""
     table, statuses, flagged = [], Counter(), []
+    students = submitted_students(course)
     for notebook in notebooks_of(course, assignment):
-        results = [load_result(course, Task(s, assignment, notebook)) for s in submitted_students(course)]
+        results = [load_result(course, Task(s, assignment, notebook)) for s in students]
         results = [r for r in results if r]
         statuses.update(r["status"] for r in results)
         flagged += [f"{r['student']}: {r['reason']}" for r in results if r["status"] == "flagged"]
@@ -40,7 +41,7 @@ def report(course: Course, assignments: list[str] | None = None, out_dir: Path |
     out_dir = out_dir or course.root / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in select_assignments(course, assignments):
+    for name in course.select_assignments(assignments):
         table, statuses, flagged = pass_rates(course, name)
         if not table:
             print(f"{name}: no graded submissions yet")

@@ -10,7 +10,8 @@ Layers, each used when this machine has it (the first call says once which are m
   process, so per worker), so the process limit counts only this submission's processes (root
   ignores it) and a fork bomb cannot starve another worker or another batch.
 - ``prlimit``: address space, CPU seconds, processes, file size and open files.
-- A scrubbed environment: only PATH, HOME, LANG, MPLBACKEND and PG_FAST reach the kernel.
+- A scrubbed environment: only what ``_env`` sets (PATH, HOME, LANG, matplotlib's backend and
+  config folder, one OpenMP thread, no bytecode writing, PG_FAST) reaches the kernel.
 - A wall-clock budget per notebook, enforced inside (the executor stops the kernel) and
   outside (the whole process group is killed a little later).
 

@@ -2,28 +2,17 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import nbformat
 import pytest
 
-from grading.course import REPO_ROOT, Course
-
-# What a course copy needs: sources, releases, grading config and the install spec.
-_COPY = ["solutions", "notebooks", "grading", "pyproject.toml"]
-_SKIP = shutil.ignore_patterns("__pycache__", "gradebook.db*", ".ipynb_checkpoints")
+from grading.course import Course
 
 
 def copy_course(dest: Path) -> Course:
     """A copy of the course at ``dest`` with no gradebook and no grading state."""
-    for name in _COPY:
-        src = REPO_ROOT / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name, ignore=_SKIP)
-        elif src.exists():
-            shutil.copy2(src, dest / name)
-    return Course(dest)
+    return Course().copy_to(dest)
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,6 @@
 """Autograde round trip in a temporary copy of the course, asserted from the gradebook.
 
-Per assignment, three kinds of students hand in:
+Per assignment, four kinds of students hand in:
 - ``reference``: the release with every answer cell filled with the solution -> full marks;
 - ``blank``: the untouched release -> 0;
 - ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores;
@@ -76,15 +76,15 @@ def graded(tmp_path_factory):
     ours_course = copy_course(tmp_path_factory.mktemp("ours"))
     shutil.copytree(course.root / "submitted", ours_course.root / "submitted")
     with ThreadPoolExecutor(max_workers=2) as pool:  # one nbgrader process per core
-        results = list(pool.map(autograde, jobs))
+        list(pool.map(autograde, jobs))  # run_nbgrader stops the test if nbgrader fails
     got: dict[tuple[str, str], dict[str, float]] = {}
     with Gradebook(course.gradebook_url) as gb:
         for student, name in expected:
             nb = gb.find_submission_notebook(name, name, student)
             got[(student, name)] = {g.name: float(g.score) for g in nb.grades}
-    db = f"sqlite:///{ours_course.root / 'grading' / 'gradebook.db'}"  # its own, created on first use
+    db = ours_course.gradebook_url  # its own, created on first use
     ours = {(r["student"], r["assignment"]): r for r in grade_all(ours_course, NAMES, jobs=2, db=db, quiet=True)}
-    return expected, got, results, ours
+    return expected, got, ours
 
 
 def test_every_todo_has_a_wrong_answer(course):
@@ -97,19 +97,19 @@ def test_every_todo_has_a_wrong_answer(course):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_gets_full_marks(graded, name):
-    expected, got, _, _ = graded
+    expected, got, _ = graded
     assert got[("reference", name)] == expected[("reference", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_blank_release_gets_zero(graded, name):
-    expected, got, _, _ = graded
+    expected, got, _ = graded
     assert got[("blank", name)] == expected[("blank", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_wrong_answers_get_exact_scores(graded, name):
-    expected, got, _, _ = graded
+    expected, got, _ = graded
     for wrong in for_assignment(name):
         key = (f"wrong-{wrong.name}", name)
         assert got[key] == expected[key], (
@@ -119,7 +119,7 @@ def test_wrong_answers_get_exact_scores(graded, name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_correct_alternatives_get_full_marks(graded, name):
-    expected, got, _, _ = graded
+    expected, got, _ = graded
     alternatives = correct_for_assignment(name)
     assert alternatives, f"{name}: tests/wrong_answers has no CORRECT_ANSWERS"
     for correct in alternatives:
@@ -129,7 +129,7 @@ def test_correct_alternatives_get_full_marks(graded, name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_this_courses_grader_agrees_with_nbgrader(graded, name):
-    expected, _, _, ours = graded
+    expected, _, ours = graded
     for (student, assignment), want in expected.items():
         if assignment != name:
             continue

@@ -27,8 +27,8 @@ def check_batch_invariants(batch: EpisodeBatch) -> None:
     assert T == batch.ep_len.max(), "no row after the longest episode's end"
     steps = np.arange(T)[:, None]
     np.testing.assert_array_equal(batch.mask, steps < batch.ep_len)
-    np.testing.assert_array_equal(batch.dones, steps == batch.ep_len - 1)
-    assert (batch.dones.sum(axis=0) == 1).all(), "exactly one last step per column"
+    assert batch.dones[batch.ep_len - 1, np.arange(N)].all() and batch.dones.sum() == N, \
+        "exactly one done per column, at its episode's last step"
     np.testing.assert_array_equal(batch.rew, batch.mask.astype(np.float32))  # CartPole pays 1 per step
     np.testing.assert_array_equal(batch.ep_ret, batch.ep_len)
     assert not batch.obs[~batch.mask].any() and not batch.act[~batch.mask].any(), "padding must be zero"

@@ -329,7 +329,7 @@ FIXTURES: list[Fixture] = [
             "failed", reason=("stopped responding", "imports signal")),
 ]
 
-# LMS downloads: (file name inside the zip, what is handed in, expected status, test cells earned or None = full)
+# LMS downloads: (file name inside the zip, what is handed in, the student id collect must give)
 LMS_FILES = [
     ("smithjane_12345_67890_01_softmax_policy.ipynb", "reference", "smithjane"),
     ("Ali Khan_4321_assignsubmission_file_/01_softmax_policy-2.ipynb", "blank", "ali-khan"),

@@ -124,8 +124,7 @@ def test_run_demos_option_runs_them(graded, tmp_path):
     ctx.write("everything", ctx.submission())
     result = grade(course, Task("everything", ASSIGNMENT, ASSIGNMENT), Options(limits=LIMITS, skip_demos=False))
     assert result["status"] == "graded" and result["scores"] == ctx.maxima
-    assert "skipped" not in result["outcomes"].values()
-    assert set(result["outcomes"].values()) == {"ok"}
+    assert set(result["outcomes"].values()) == {"ok"}  # every demo cell ran
 
 
 def test_lms_download_is_collected_and_graded(graded):

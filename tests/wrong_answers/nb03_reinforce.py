@@ -235,7 +235,8 @@ def _together(*names: str) -> WrongAnswer:
 
 
 WRONG_ANSWERS = [
-    # pairs whose test cells do not depend on each other, so the scores simply add up
+    # pairs whose test cells do not depend on each other, so the scores simply add up (two correct
+    # answers, returns-quadratic and concept-upper-case, ride along to save a graded run each)
     _together("returns-quadratic", "concept-upper-case", "collect-ignores-truncated"),
     _together("returns-no-discount", "collect-next-obs"),
     _together("returns-forward", "collect-merged-flags"),
