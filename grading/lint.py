@@ -143,21 +143,26 @@ def _demo_problems(nb) -> list[str]:
 
 
 def check_course(course, assignments: list[str] | None = None) -> list[str]:
-    """Every lint and leak problem of the selected assignments, each prefixed with its notebook."""
+    """Every lint, leak and concept-check problem of the selected assignments, prefixed with where."""
     import nbformat
 
+    from .concept_checks import guessing_problems, read_checks
+
     names = course.select_assignments(assignments)
-    problems = []
+    problems, checks = [], []
     for name in names:
         source = nbformat.read(course.source_notebook(name), as_version=4)
         problems += [f"solutions/{name}: {p}" for p in lint_source(source)]
+        found, malformed = read_checks(name, source)
+        checks += found
+        problems += [f"solutions/{p}" for p in malformed]
         release_path = course.release_notebook(name)
         if not release_path.is_file():
             problems.append(f"notebooks/{name}: not released yet (run `python -m grading release`)")
         else:
             release = nbformat.read(release_path, as_version=4)
             problems += [f"notebooks/{name}: {p}" for p in find_leaks(source, release)]
-    return problems
+    return problems + [f"concept checks: {p}" for p in guessing_problems(checks)]
 
 
 def _lines(text: str) -> set[str]:

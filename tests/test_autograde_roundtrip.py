@@ -6,8 +6,10 @@ Per assignment, four kinds of students hand in:
 - ``wrong-<slug>``: one plausible wrong answer (tests/wrong_answers) -> exactly its scores;
 - ``correct-<slug>``: another correct way of writing the answers -> full marks.
 
-The same submissions are also graded by this course's grader (``python -m grading``: sandbox,
-integrity checks, demonstration cells left unrun), which must give every one the same scores.
+This course's grader (``python -m grading``: sandbox, integrity checks, demonstration cells left
+unrun) grades every submission and must give each exactly its expected scores. Plain nbgrader, about
+five times slower, grades a fixed sample (``nbgrader_sample``: reference, blank, every correct
+alternative, and a wrong answer for every answer cell) and must give the same scores there.
 """
 
 from __future__ import annotations
@@ -40,9 +42,28 @@ def _submit(course: Course, student: str, assignment: str, nb) -> None:
     nbformat.write(nb, path)
 
 
+def nbgrader_sample(name: str) -> set[str]:
+    """The students plain nbgrader also grades: a fixed sample that still touches every TODO.
+
+    The reference, the blank release, every correct alternative (warnings on stderr among them),
+    and for each answer cell the first wrong answer that replaces it. The course's grader grades
+    every submission; nbgrader, five times slower, cross-checks this sample of them.
+    """
+    sample = {"reference", "blank"} | {f"correct-{c.name}" for c in correct_for_assignment(name)}
+    covered: set[str] = set()
+    for wrong in for_assignment(name):
+        if set(wrong.answers) - covered:
+            sample.add(f"wrong-{wrong.name}")
+            covered |= set(wrong.answers)
+    return sample
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Release, submit and autograde every assignment once; return per-cell scores and maxima."""
+    """Release and submit every assignment; grade all with this course's grader, a sample with nbgrader.
+
+    Returns the expected per-cell scores, nbgrader's scores (sample only) and this grader's results.
+    """
     course = copy_course(tmp_path_factory.mktemp("course"))
     release(course, quiet=True)
     expected: dict[tuple[str, str], dict[str, float]] = {}
@@ -67,27 +88,36 @@ def graded(tmp_path_factory):
             _submit(course, student, name, student_submission(released, source, correct.answers))
             expected[(student, name)] = dict(maxima[name])
 
-    def autograde(job: tuple[str, str]):
-        name, students = job
-        return run_nbgrader(course, "autograde", name, f"--student={students}", "--force", "--log-level=WARN",
+    # nbgrader grades the sample in a copy of its own: one process per assignment, two at a time.
+    theirs = copy_course(tmp_path_factory.mktemp("nbgrader"))
+    release(theirs, quiet=True)
+    for name in NAMES:
+        for student in nbgrader_sample(name):
+            src = course.root / "submitted" / student / name
+            shutil.copytree(src, theirs.root / "submitted" / student / name)
+
+    def autograde(name: str):
+        return run_nbgrader(theirs, "autograde", name, "--force", "--log-level=WARN",
                             env={"PG_FAST": "1"}, capture=True)
 
-    # Two halves per assignment (the wrong answers, and everyone else), the later and heavier
-    # notebooks first, so that the two processes finish together.
-    jobs = [(name, students) for name in reversed(NAMES) for students in ("wrong-*", "[!w]*")]
-
-    ours_course = copy_course(tmp_path_factory.mktemp("ours"))
-    shutil.copytree(course.root / "submitted", ours_course.root / "submitted")
     with ThreadPoolExecutor(max_workers=2) as pool:  # one nbgrader process per core
-        list(pool.map(autograde, jobs))  # run_nbgrader stops the test if nbgrader fails
+        list(pool.map(autograde, reversed(NAMES)))  # the heavier notebooks first; stops on failure
     got: dict[tuple[str, str], dict[str, float]] = {}
-    with Gradebook(course.gradebook_url) as gb:
-        for student, name in expected:
-            nb = gb.find_submission_notebook(name, name, student)
-            got[(student, name)] = {g.name: float(g.score) for g in nb.grades}
-    db = ours_course.gradebook_url  # its own, created on first use
-    ours = {(r["student"], r["assignment"]): r for r in grade_all(ours_course, NAMES, jobs=2, db=db, quiet=True)}
+    with Gradebook(theirs.gradebook_url) as gb:
+        for name in NAMES:
+            for student in nbgrader_sample(name):
+                nb = gb.find_submission_notebook(name, name, student)
+                got[(student, name)] = {g.name: float(g.score) for g in nb.grades}
+    db = course.gradebook_url  # its own, created on first use
+    ours = {(r["student"], r["assignment"]): r for r in grade_all(course, NAMES, jobs=2, db=db, quiet=True)}
     return expected, got, ours
+
+
+def _ours(graded, student: str, name: str) -> dict[str, float]:
+    _, _, ours = graded
+    result = ours[(student, name)]
+    assert result["status"] == "graded", f"{name}/{student}: {result['status']} ({result['reason']})"
+    return result["scores"]
 
 
 def test_every_todo_has_a_wrong_answer(course):
@@ -100,42 +130,50 @@ def test_every_todo_has_a_wrong_answer(course):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_reference_gets_full_marks(graded, name):
-    expected, got, _ = graded
-    assert got[("reference", name)] == expected[("reference", name)]
+    expected, _, _ = graded
+    assert _ours(graded, "reference", name) == expected[("reference", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_blank_release_gets_zero(graded, name):
-    expected, got, _ = graded
-    assert got[("blank", name)] == expected[("blank", name)]
+    expected, _, _ = graded
+    assert _ours(graded, "blank", name) == expected[("blank", name)]
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_wrong_answers_get_exact_scores(graded, name):
-    expected, got, _ = graded
+    expected, _, _ = graded
     for wrong in for_assignment(name):
         key = (f"wrong-{wrong.name}", name)
-        assert got[key] == expected[key], (
-            f"{name}: wrong answer {wrong.name!r} ({wrong.why}) scored {got[key]}, expected {expected[key]}"
-        )
+        got = _ours(graded, *key)
+        assert got == expected[key], f"{name}: wrong answer {wrong.name!r} ({wrong.why}) scored {got}, expected {expected[key]}"
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_correct_alternatives_get_full_marks(graded, name):
-    expected, got, _ = graded
+    expected, _, _ = graded
     alternatives = correct_for_assignment(name)
     assert alternatives, f"{name}: tests/wrong_answers has no CORRECT_ANSWERS"
     for correct in alternatives:
         key = (f"correct-{correct.name}", name)
-        assert got[key] == expected[key], f"{name}: correct alternative {correct.name!r} ({correct.why}) scored {got[key]}"
+        got = _ours(graded, *key)
+        assert got == expected[key], f"{name}: correct alternative {correct.name!r} ({correct.why}) scored {got}"
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_this_courses_grader_agrees_with_nbgrader(graded, name):
-    expected, _, ours = graded
-    for (student, assignment), want in expected.items():
-        if assignment != name:
-            continue
-        result = ours[(student, name)]
-        assert result["status"] == "graded", f"{name}/{student}: {result['status']} ({result['reason']})"
-        assert result["scores"] == want, f"{name}/{student}: this grader gave {result['scores']}, expected {want}"
+def test_nbgrader_agrees_on_the_sample(graded, name):
+    expected, got, _ = graded
+    sample = nbgrader_sample(name)
+    wrong = {s for s in sample if s.startswith("wrong-")}
+    assert {"reference", "blank"} <= sample and wrong, f"{name}: the sample must hold reference, blank and wrong answers"
+    for student in sorted(sample):
+        key = (student, name)
+        assert got[key] == expected[key], f"{name}/{student}: nbgrader gave {got[key]}, expected {expected[key]}"
+
+
+def test_the_nbgrader_sample_touches_every_todo(course):
+    for name in NAMES:
+        answers = {grade_id(c) for c in read_nb(course.source_notebook(name)).cells if is_answer(c)}
+        wrong = {w.name: set(w.answers) for w in for_assignment(name)}
+        touched = set().union(*(wrong[s.removeprefix("wrong-")] for s in nbgrader_sample(name) if s.startswith("wrong-")))
+        assert touched == answers, f"{name}: nbgrader's sample misses the answer cells {sorted(answers - touched)}"
