@@ -243,7 +243,7 @@ FIXTURES: list[Fixture] = [
     Fixture("wrong-letter", lambda ctx: _ref(ctx, "wrong-letter", answers={"answer_max": 'ANSWER_max = "a"\n'}),
             "graded", lose={"test_answer_max": 0}, what="a wrong multiple-choice letter"),
     Fixture("reads-demo", lambda ctx: _ref(ctx, "reads-demo", answers={"answer_ascent": (
-        "print('the experiment ended at', final.round(2))  # set by a demo cell\nANSWER_ascent = 'b'\n")}),
+        "print('the experiment ended at', final.round(2))  # set by a demo cell\nANSWER_ascent = 'a'\n")}),
             "graded", what="an answer that reads a demonstration cell's result, so the grader runs that cell"),
     Fixture("edited-tests", _edited_tests, "graded", lose=SOFTMAX_LOST,
             what="tests edited to pass and hidden tests deleted: restored from the source"),
@@ -313,7 +313,7 @@ FIXTURES: list[Fixture] = [
     Fixture("attack-os-exit", lambda ctx: _ref(ctx, "attack-os-exit", extra={"grad_log_prob": "import os\nos._exit(0)\n"}),
             "failed", lose={gid: 0 for gid in ("test_grad_log_prob", "test_grad_log_prob_hidden",
                                                "test_policy_gradient_step", "test_policy_gradient_step_hidden",
-                                               "test_answer_ascent", "test_answer_max", "test_answer_temperature")},
+                                               "test_answer_max", "test_answer_ascent", "test_answer_one_step")},
             reason=("kernel died", "exits the process")),
     Fixture("attack-output-flood", lambda ctx: _ref(ctx, "attack-output-flood", extra={"softmax": FLOOD}),
             "flagged", reason=("output flood",)),

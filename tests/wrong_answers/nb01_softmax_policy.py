@@ -2,7 +2,8 @@
 
 Cascades are by design only where a later answer calls an earlier one: `sample_action`,
 `grad_log_prob` and `policy_gradient_step` call `policy_probs`, and `policy_gradient_step` calls
-`grad_log_prob`. The tests of `temperature_softmax` and `policy_probs` keep logits/T below 700,
+`grad_log_prob`; `sample_with_log_prob` (torch) calls none of them. Each mistake on a TODO's central
+point loses that TODO's visible point too: the visible tests are built to catch it and name it. The tests of `temperature_softmax` and `policy_probs` keep logits/T below 700,
 so a softmax that overflows at +-1000, or sums over the wrong axis of a batch, costs only
 softmax's own points.
 """
@@ -50,8 +51,20 @@ WRONG_ANSWERS = [
             "    e = np.exp(z - z.max())\n"
             "    return e / e.sum(axis=-1, keepdims=True)\n"
         )},
-        scores={"test_softmax_hidden": 0},
-        why="one maximum for the whole batch: a row far below it underflows to 0 / 0",
+        scores={"test_softmax": 0, "test_softmax_hidden": 0},
+        why="one maximum for the whole batch: a row far below it underflows to 0 / 0 "
+            "(the visible batch [[1000, 999], [0, -1]])",
+    ),
+    WrongAnswer(
+        name="softmax-global-sum",
+        answers={"softmax": (
+            "def softmax(z):\n"
+            "    z = np.asarray(z, dtype=np.float64)\n"
+            "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+            "    return e / e.sum()\n"
+        )},
+        scores={"test_softmax": 0, "test_softmax_hidden": 0},
+        why="each row shifted by its own max but divided by the sum of the whole batch: rows sum to less than 1",
     ),
     # ---- log_softmax
     WrongAnswer(
@@ -69,6 +82,17 @@ WRONG_ANSWERS = [
         )},
         scores={"test_log_softmax": 0, "test_log_softmax_hidden": 0},
         why="log-sum-exp without subtracting the max: exp(1000) = inf",
+    ),
+    WrongAnswer(
+        name="log-softmax-global-max",
+        answers={"log_softmax": (
+            "def log_softmax(z):\n"
+            "    z = np.asarray(z, dtype=np.float64)\n"
+            "    m = z.max()\n"
+            "    return z - m - np.log(np.exp(z - m).sum(axis=-1, keepdims=True))\n"
+        )},
+        scores={"test_log_softmax": 0, "test_log_softmax_hidden": 0},
+        why="one maximum for the whole batch: the row [0, 0] of [[0, 0], [1000, 0]] becomes log(0)",
     ),
     # ---- temperature_softmax
     WrongAnswer(
@@ -91,17 +115,29 @@ WRONG_ANSWERS = [
         scores={"test_temperature_softmax": 0, "test_temperature_softmax_hidden": 0},
         why="no ValueError for T <= 0 (T = 0 gives nan, T < 0 reverses the preferences)",
     ),
+    WrongAnswer(
+        name="temperature-zero-allowed",
+        answers={"temperature_softmax": (
+            "def temperature_softmax(z, temperature):\n"
+            "    if temperature < 0:\n"
+            "        raise ValueError(f'temperature must be >= 0, got {temperature}')\n"
+            "    return softmax(np.asarray(z, dtype=np.float64) / temperature)\n"
+        )},
+        scores={"test_temperature_softmax": 0, "test_temperature_softmax_hidden": 0},
+        why="rejects T < 0 but not T = 0, which divides by zero (a warning and nan, no error)",
+    ),
     # ---- policy_probs
     WrongAnswer(
         name="policy-probs-theta-x",
         answers={"policy_probs": "def policy_probs(theta, x):\n    return softmax(theta @ x)\n"},
         scores={"test_policy_probs": 0, "test_policy_probs_hidden": 0, **_AFTER_POLICY_PROBS},
-        why="theta @ x instead of theta.T @ x (shape error for d != k); every later function calls it",
+        why="theta @ x instead of theta.T @ x (shape error for d != k, wrong values for the visible square "
+            "theta); every later function calls it",
     ),
     WrongAnswer(
         name="policy-probs-row-only",
         answers={"policy_probs": "def policy_probs(theta, x):\n    return softmax(theta[int(np.argmax(x))])\n"},
-        scores={"test_policy_probs_hidden": 0, "test_sample_action_hidden": 0, "test_grad_log_prob": 0,
+        scores={"test_policy_probs": 0, "test_policy_probs_hidden": 0, "test_sample_action_hidden": 0, "test_grad_log_prob": 0,
                 "test_grad_log_prob_hidden": 0, "test_policy_gradient_step_hidden": 0},
         why="reads theta's row of the largest feature: right for one-hot x only, so the later "
             "functions pass their one-hot cases and fail the others",
@@ -123,7 +159,7 @@ WRONG_ANSWERS = [
             "    p = policy_probs(theta, x)\n"
             "    return int(np.random.choice(len(p), p=p))\n"
         )},
-        scores={"test_sample_action_hidden": 0},
+        scores={"test_sample_action": 0, "test_sample_action_hidden": 0},
         why="draws from NumPy's global state, not the given rng: seeded runs do not repeat",
     ),
     WrongAnswer(
@@ -135,6 +171,60 @@ WRONG_ANSWERS = [
         )},
         scores={"test_sample_action": 0, "test_sample_action_hidden": 0},
         why="inverse CDF shifted by one action",
+    ),
+    # ---- sample_with_log_prob (torch.distributions.Categorical)
+    WrongAnswer(
+        name="categorical-probs-from-logits",
+        answers={"sample_with_log_prob": (
+            "def sample_with_log_prob(logits):\n"
+            "    dist = torch.distributions.Categorical(probs=logits)\n"
+            "    act = dist.sample()\n"
+            "    return act, dist.log_prob(act)\n"
+        )},
+        scores={"test_sample_with_log_prob": 0, "test_sample_with_log_prob_hidden": 0},
+        why="logits passed as probs=: positive logits are divided by their sum, negative ones raise",
+    ),
+    WrongAnswer(
+        name="categorical-second-sample",
+        answers={"sample_with_log_prob": (
+            "def sample_with_log_prob(logits):\n"
+            "    dist = torch.distributions.Categorical(logits=logits)\n"
+            "    return dist.sample(), dist.log_prob(dist.sample())\n"
+        )},
+        scores={"test_sample_with_log_prob": 0, "test_sample_with_log_prob_hidden": 0},
+        why="log_prob of a second draw: logp belongs to other actions than the ones returned",
+    ),
+    WrongAnswer(
+        name="categorical-detached-logp",
+        answers={"sample_with_log_prob": (
+            "def sample_with_log_prob(logits):\n"
+            "    dist = torch.distributions.Categorical(logits=logits)\n"
+            "    act = dist.sample()\n"
+            "    return act, dist.log_prob(act).detach()\n"
+        )},
+        scores={"test_sample_with_log_prob": 0, "test_sample_with_log_prob_hidden": 0},
+        why="logp detached from the logits: right values, but backward() cannot reach the policy",
+    ),
+    WrongAnswer(
+        name="categorical-all-log-probs",
+        answers={"sample_with_log_prob": (
+            "def sample_with_log_prob(logits):\n"
+            "    dist = torch.distributions.Categorical(logits=logits)\n"
+            "    return dist.sample(), torch.log_softmax(logits, dim=-1)\n"
+        )},
+        scores={"test_sample_with_log_prob": 0, "test_sample_with_log_prob_hidden": 0},
+        why="returns the log-probabilities of every action instead of the one drawn",
+    ),
+    WrongAnswer(
+        name="categorical-greedy",
+        answers={"sample_with_log_prob": (
+            "def sample_with_log_prob(logits):\n"
+            "    dist = torch.distributions.Categorical(logits=logits)\n"
+            "    act = logits.argmax(dim=-1)\n"
+            "    return act, dist.log_prob(act)\n"
+        )},
+        scores={"test_sample_with_log_prob": 0, "test_sample_with_log_prob_hidden": 0},
+        why="argmax instead of a draw: no exploration",
     ),
     # ---- grad_log_prob
     WrongAnswer(
@@ -149,6 +239,18 @@ WRONG_ANSWERS = [
                 "test_policy_gradient_step": 0, "test_policy_gradient_step_hidden": 0},
         why="p - e_a: the gradient of -log pi; the step then calls it",
     ),
+    WrongAnswer(
+        name="grad-missing-normaliser",
+        answers={"grad_log_prob": (
+            "def grad_log_prob(theta, x, a):\n"
+            "    e_a = np.zeros(theta.shape[1])\n"
+            "    e_a[a] = 1.0\n"
+            "    return np.outer(x, e_a)\n"
+        )},
+        scores={"test_grad_log_prob": 0, "test_grad_log_prob_hidden": 0,
+                "test_policy_gradient_step": 0, "test_policy_gradient_step_hidden": 0},
+        why="x e_a^T: the derivative of z_a alone, without the log-sum-exp term's -pi",
+    ),
     # ---- policy_gradient_step
     WrongAnswer(
         name="step-descent",
@@ -159,13 +261,23 @@ WRONG_ANSWERS = [
         scores={"test_policy_gradient_step": 0, "test_policy_gradient_step_hidden": 0},
         why="descent instead of ascent: positive advantages make the action less likely",
     ),
+    WrongAnswer(
+        name="step-ignores-advantage",
+        answers={"policy_gradient_step": (
+            "def policy_gradient_step(theta, x, a, advantage, lr):\n"
+            "    return theta + lr * grad_log_prob(theta, x, a)\n"
+        )},
+        scores={"test_policy_gradient_step": 0, "test_policy_gradient_step_hidden": 0},
+        why="the advantage left out: every action drawn becomes more likely, good or bad",
+    ),
     # ---- concept checks
     WrongAnswer(
         name="mc-wrong-letters",
-        answers={"answer_ascent": 'ANSWER_ascent = "a"\n', "answer_max": 'ANSWER_max = "d"\n',
-                 "answer_temperature": 'ANSWER_temperature = "b"\n'},
-        scores={"test_answer_ascent": 0, "test_answer_max": 0, "test_answer_temperature": 0},
-        why="well-formed but wrong letters: the format passes, the hidden check does not",
+        answers={"answer_max": 'ANSWER_max = "c"\n', "answer_ascent": 'ANSWER_ascent = "b"\n',
+                 "answer_one_step": 'ANSWER_one_step = "b"\n'},
+        scores={"test_answer_max": 0, "test_answer_ascent": 0, "test_answer_one_step": 0},
+        why="well-formed but wrong letters (only overflow breaks eq. 1; SGD on +A log pi is ascent; "
+            "the actions not taken are unchanged): the format passes, the hidden check does not",
     ),
 ]
 
@@ -199,10 +311,15 @@ CORRECT_ANSWERS = [
             "policy_gradient_step": "def policy_gradient_step(theta, x, a, advantage, lr):\n"
                                     "    theta += lr * advantage * grad_log_prob(theta, x, a)  # in place\n"
                                     "    return theta\n",
-            "answer_ascent": 'ANSWER_ascent = "B"\n',
+            "sample_with_log_prob": "def sample_with_log_prob(logits):\n"
+                                    "    probs = torch.softmax(logits, dim=-1)  # Categorical from probabilities\n"
+                                    "    dist = torch.distributions.Categorical(probs=probs)\n"
+                                    "    act = dist.sample()\n"
+                                    "    return act, dist.log_prob(act)\n",
+            "answer_ascent": 'ANSWER_ascent = "A"\n',
         },
-        why="log-sum-exp forms, x @ theta with a warning on stderr, inverse-CDF sampling, broadcasting, "
-            "an in-place step, an upper-case letter",
+        why="log-sum-exp forms, x @ theta with a warning on stderr, inverse-CDF sampling, Categorical "
+            "built from softmax probabilities, broadcasting, an in-place step, an upper-case letter",
     ),
     WrongAnswer(
         name="torch-and-gumbel",
@@ -216,8 +333,28 @@ CORRECT_ANSWERS = [
                              "    t = torch.tensor(theta, dtype=torch.float64, requires_grad=True)\n"
                              "    torch.log_softmax(t.T @ torch.as_tensor(x, dtype=torch.float64), dim=-1)[int(a)].backward()\n"
                              "    return t.grad.numpy()\n",
-            "answer_max": 'ANSWER_max = " c "\n',
+            "sample_with_log_prob": "from torch.distributions import Categorical\n\n\n"
+                                    "def sample_with_log_prob(logits):\n"
+                                    "    dist = Categorical(logits=logits, validate_args=False)\n"
+                                    "    act = dist.sample()\n"
+                                    "    logp = dist.log_prob(act)\n"
+                                    "    return (act, logp)\n",
+            "answer_max": 'ANSWER_max = " d "\n',
+            "answer_one_step": "ANSWER_one_step = 'C'\n",
         },
-        why="torch's log_softmax and autograd, the Gumbel-max sampler, a letter with spaces",
+        why="torch's log_softmax and autograd, the Gumbel-max sampler, Categorical imported by name, "
+            "letters with spaces and in upper case",
+    ),
+    WrongAnswer(
+        name="torch-multinomial",
+        answers={
+            "sample_with_log_prob": "def sample_with_log_prob(logits):\n"
+                                    "    k = logits.shape[-1]\n"
+                                    "    flat = torch.softmax(logits, dim=-1).reshape(-1, k)  # (n, k) rows\n"
+                                    "    act = torch.multinomial(flat, 1).reshape(logits.shape[:-1])\n"
+                                    "    logp = torch.log_softmax(logits, dim=-1).gather(-1, act.unsqueeze(-1)).squeeze(-1)\n"
+                                    "    return act, logp\n",
+        },
+        why="the draw with torch.multinomial and the log-probability with gather, no Categorical",
     ),
 ]
