@@ -31,6 +31,61 @@ def test_values_satisfy_the_bellman_equation():
     np.testing.assert_allclose(V, (pi * Q).sum(axis=1), atol=1e-12)
 
 
+@pytest.mark.parametrize("gamma", [1.0, 0.5, 0.0])
+def test_action_values_and_visits_of_a_one_state_mdp_by_hand(gamma):
+    # Q = 1 + γ·½·V and η = Σ_t (γ/2)^t = 1 / (1 - γ/2) = V, since the reward is 1 on every step.
+    V = 1 / (1 - gamma / 2)
+    assert exact.action_values(_coin(gamma), [[0.0]]).item() == pytest.approx(1 + gamma / 2 * V)
+    assert exact.discounted_visits(_coin(gamma), [[0.0]]).item() == pytest.approx(V)
+
+
+def test_values_are_the_policy_average_of_action_values():
+    mdp = three_state_mdp()
+    logits = np.array([[0.3, -0.2], [1.0, 0.0], [-0.5, 0.5]])
+    Q = exact.action_values(mdp, logits).numpy()
+    assert Q.shape == (3, 2)
+    np.testing.assert_allclose((mdp.policy(logits) * Q).sum(axis=1), exact.state_values(mdp, logits).numpy(),
+                               atol=1e-12)
+
+
+def test_action_values_match_monte_carlo_returns():
+    """Q(s, a) is the mean return after taking a in s: start there by a one-state start distribution."""
+    mdp = three_state_mdp()
+    logits = np.array([[0.3, -0.2], [1.0, 0.0], [-0.5, 0.5]])
+    Q = exact.action_values(mdp, logits).numpy()
+    V_rest = exact.state_values(mdp, logits).numpy()
+    # Q(s, a) = R[s, a] + Σ_s' P[s, a, s'] V(s'): sample s' and the return from s' on.
+    rng = np.random.default_rng(4)
+    for s, a in [(0, 1), (2, 0)]:
+        next_states = rng.choice(4, size=20_000, p=mdp.P[s, a])
+        later = np.append(V_rest, 0.0)[next_states]
+        assert abs(mdp.R[s, a] + later.mean() - Q[s, a]) < 5 * later.std() / np.sqrt(later.size)
+
+
+def test_discounted_visits_match_monte_carlo_counts():
+    mdp = three_state_mdp()
+    logits = np.array([[0.3, -0.2], [1.0, 0.0], [-0.5, 0.5]])
+    batch = sample_episodes(mdp, logits, 20_000, np.random.default_rng(5))
+    counts = np.stack([((batch.obs == s) & batch.mask).sum(axis=1) for s in range(3)], axis=1)  # (N, S)
+    eta = exact.discounted_visits(mdp, logits).numpy()
+    se = counts.std(axis=0) / np.sqrt(len(batch))
+    assert (np.abs(counts.mean(axis=0) - eta) < 5 * se + 1e-12).all()
+    assert eta.sum() == pytest.approx(batch.length.mean(), rel=0.05)  # γ = 1: expected length
+
+
+@pytest.mark.parametrize("gamma", [1.0, 0.9])
+def test_policy_gradient_theorem_holds_exactly(gamma):
+    """Σ_s η(s) Σ_a ∇π(a|s) Q(s, a) (Sutton et al. 2000) equals the autograd gradient of J."""
+    base = three_state_mdp()
+    mdp = TabularMDP(P=base.P, R=base.R, mu0=base.mu0, gamma=gamma)
+    logits = np.random.default_rng(6).normal(size=(3, 2))
+    theta = torch.tensor(logits, requires_grad=True)
+    eta = exact.discounted_visits(mdp, logits).detach()
+    Q = exact.action_values(mdp, logits).detach()
+    (eta[:, None] * torch.softmax(theta, dim=1) * Q).sum().backward()  # only π carries the gradient
+    np.testing.assert_allclose(theta.grad.numpy(), exact.policy_gradient(mdp, logits)[1], atol=1e-10)
+
+
 def test_objective_matches_monte_carlo():
     mdp = three_state_mdp()
     logits = np.array([[0.3, -0.2], [1.0, 0.0], [-0.5, 0.5]])
@@ -74,5 +129,6 @@ def test_errors_say_what_was_expected():
     with pytest.raises(ValueError, match="expected shape \\(3, 2\\)"):
         exact.state_values(three_state_mdp(), np.zeros((2, 3)))
     forever = TabularMDP(P=np.array([[[1.0, 0.0]]]), R=np.array([[1.0]]), mu0=np.array([1.0]))
-    with pytest.raises(ValueError, match="singular"):
-        exact.state_values(forever, [[0.0]])
+    for solve in (exact.state_values, exact.action_values, exact.discounted_visits):
+        with pytest.raises(ValueError, match="singular"):
+            solve(forever, [[0.0]])

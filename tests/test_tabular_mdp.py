@@ -7,6 +7,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 from pg_helpers.envs.tabular_mdp import (
+    TabularEpisodes,
     TabularMDP,
     TabularMDPEnv,
     sample_episode,
@@ -73,6 +74,7 @@ def test_sampled_batch_is_well_formed_and_reproducible():
     mdp = three_state_mdp()
     batch = sample_episodes(mdp, LOGITS, 500, np.random.default_rng(1))
     again = sample_episodes(mdp, LOGITS, 500, np.random.default_rng(1))
+    assert isinstance(batch, TabularEpisodes)
     np.testing.assert_array_equal(batch.obs, again.obs)
     np.testing.assert_array_equal(batch.rew, again.rew)
     n, t_max = batch.obs.shape

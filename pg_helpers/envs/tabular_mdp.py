@@ -136,8 +136,11 @@ class Episode:
 
 
 @dataclass(frozen=True)
-class EpisodeBatch:
-    """N episodes padded to the longest one: (N, T_max) arrays, ``mask`` marks real steps.
+class TabularEpisodes:
+    """N episodes of a ``TabularMDP``, episode-major and padded to the longest: (N, T_max) arrays.
+
+    ``mask`` marks real steps. Not to be confused with notebook 03's time-major (T, N) CartPole
+    batches from ``pg_helpers.rollout``.
 
     Padding holds state 0, action 0 and reward 0, so a masked sum ignores it.
     """
@@ -165,7 +168,7 @@ class EpisodeBatch:
 
 
 def sample_episodes(mdp: TabularMDP, logits: Any, num_episodes: int, rng: np.random.Generator,
-                    max_steps: int = 1000) -> EpisodeBatch:
+                    max_steps: int = 1000) -> TabularEpisodes:
     """Sample ``num_episodes`` episodes of the softmax policy ``logits`` (S, A), all at once.
 
     Vectorized over episodes: each step draws every running episode's action and next state by
@@ -200,7 +203,7 @@ def sample_episodes(mdp: TabularMDP, logits: Any, num_episodes: int, rng: np.ran
             break
         state = np.where(alive, next_state, 0)  # finished episodes idle in state 0, masked out
     arrays = {key: np.stack(values, axis=1) for key, values in steps.items()}
-    return EpisodeBatch(obs=arrays["obs"].astype(np.int64), act=arrays["act"].astype(np.int64),
+    return TabularEpisodes(obs=arrays["obs"].astype(np.int64), act=arrays["act"].astype(np.int64),
                         rew=arrays["rew"].astype(np.float64), next_obs=arrays["next_obs"].astype(np.int64),
                         mask=arrays["mask"], terminated=~alive)
 

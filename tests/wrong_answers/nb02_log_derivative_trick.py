@@ -2,16 +2,21 @@
 
 Test cells not named in ``scores`` must get full marks. ``CORRECT_ANSWERS`` are other correct
 ways of writing the answers (loops instead of vectorized code, torch autograd instead of the
-formula, upper-case letters): they must get full marks everywhere.
+formula, upper-case letters, a warning on stderr): they must get full marks everywhere.
+
+Issue 8 asks that the central mistake of every TODO lose the visible point too: the score without
+f(x), the dynamics terms in the trajectory log-probability, past rewards in the reward-to-go, weights
+not detached (and no minus sign, division by steps) in the surrogate loss, and the shift applied to
+padding or to the estimate instead of the returns. Each such entry lists ``test_<name>: 0``.
 """
 
 from . import WrongAnswer
 
 _SFG = "score_function_gradient"
 _TLP = "trajectory_log_prob"
-_EPG = "estimate_policy_gradient"
 _RTG = "reward_to_go"
 _SL = "surrogate_loss"
+_SRE = "shifted_return_estimates"
 
 
 def _both(name: str) -> dict[str, float]:
@@ -62,13 +67,35 @@ WRONG_ANSWERS = [
         scores=_both(_TLP),
         why="drops the policy terms (keeps only start and dynamics)",
     ),
-    # estimate_policy_gradient
+    # surrogate_loss
     WrongAnswer(
-        name="epg-sum-over-episodes",
-        answers={_EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                 + "    return (log_probs.sum(axis=1) * returns).sum()\n"},
-        scores=_both(_EPG),
-        why="sums over episodes instead of averaging",
+        name="sl-no-detach",
+        answers={_SL: "def surrogate_loss(logp, weights):\n"
+                 + "    return -(logp * weights).sum(dim=1).mean()\n"},
+        scores=_both(_SL),
+        why="weights not detached: gradient flows into them (the visible test's weights require grad)",
+    ),
+    WrongAnswer(
+        name="sl-no-minus",
+        answers={_SL: "def surrogate_loss(logp, weights):\n"
+                 + "    return (logp * weights.detach()).sum(dim=1).mean()\n"},
+        scores=_both(_SL),
+        why="no minus sign: minimising it descends J",
+    ),
+    WrongAnswer(
+        name="sl-divide-by-steps",
+        answers={_SL: "def surrogate_loss(logp, weights):\n"
+                 + "    return -(logp * weights.detach()).sum(dim=0).mean()\n"},
+        scores=_both(_SL),
+        why="sums over episodes and averages over time: divides by T instead of N (the visible batch is 2 x 3)",
+    ),
+    WrongAnswer(
+        name="sl-mean-over-real-steps",
+        answers={_SL: "def surrogate_loss(logp, weights):\n"
+                 + "    w = weights.detach()\n"
+                 + "    return -(logp * w).sum() / (w != 0).sum()\n"},
+        scores=_both(_SL),
+        why="averages over the real (non-padding) steps instead of over episodes",
     ),
     # reward_to_go
     WrongAnswer(
@@ -101,20 +128,31 @@ WRONG_ANSWERS = [
         scores=_both(_RTG),
         why="discounts forwards in time (sum of past rewards)",
     ),
-    # surrogate_loss
+    # shifted_return_estimates
     WrongAnswer(
-        name="sl-no-minus",
-        answers={_SL: "def surrogate_loss(logp, weights):\n"
-                 + "    return (logp * weights.detach()).sum(dim=1).mean()\n"},
-        scores=_both(_SL),
-        why="no minus sign: minimising it descends J",
+        name="sre-shift-on-padding",
+        answers={_SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                 + "    return np.einsum('ntsa,nt->nsa', step_score, np.asarray(ret, dtype=float) - b)\n"},
+        scores=_both(_SRE),
+        why="the shift applied to the padding steps too (mask ignored)",
     ),
     WrongAnswer(
-        name="sl-no-detach",
-        answers={_SL: "def surrogate_loss(logp, weights):\n"
-                 + "    return -(logp * weights).sum(dim=1).mean()\n"},
-        scores={f"test_{_SL}_hidden": 0},
-        why="weights not detached: gradient flows into them",
+        name="sre-shift-the-estimate",
+        answers={_SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                 + "    w = np.asarray(ret, dtype=float) * mask\n"
+                 + "    return np.einsum('ntsa,nt->nsa', step_score, w) - b\n"},
+        scores=_both(_SRE),
+        why="b subtracted from the per-episode estimate instead of from every return",
+    ),
+    WrongAnswer(
+        name="sre-adds-b-and-averages",
+        answers={_SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                 + "    w = (np.asarray(ret, dtype=float) + b) * mask\n"
+                 + "    return np.einsum('ntsa,nt->nsa', step_score, w)\n",
+                 _SL: "def surrogate_loss(logp, weights):\n"
+                 + "    return -(logp * weights.detach()).mean()\n"},
+        scores={**_both(_SRE), **_both(_SL)},
+        why="G_t + b instead of G_t - b; the surrogate loss averaged over all N*T entries",
     ),
     # several independent mistakes per submission (each in its own cell), to keep grading time down
     WrongAnswer(
@@ -131,27 +169,17 @@ WRONG_ANSWERS = [
         name="sum-mean-confusions",
         answers={_SFG: _SFG_HEAD + _STABLE_P
                  + "    return (f_values[samples][:, None] * (np.eye(theta.size)[samples] - probs)).sum(axis=0)\n",
-                 _EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                 + "    return (log_probs * returns[:, None]).mean()\n",
-                 _SL: "def surrogate_loss(logp, weights):\n"
-                 + "    return -(logp * weights.detach()).mean()\n"},
-        scores={**_both(_SFG), **_both(_EPG), **_both(_SL)},
-        why="sum over samples instead of the mean; mean over all N*T entries instead of sum over time, mean over episodes",
+                 _SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                 + "    w = (np.asarray(ret, dtype=float) - b) * mask\n"
+                 + "    return np.einsum('ntsa,nt->sa', step_score, w) / len(w)\n"},
+        scores={**_both(_SFG), **_both(_SRE)},
+        why="sum over samples instead of the mean; the mean over episodes instead of one estimate per episode",
     ),
     WrongAnswer(
-        name="wrong-axis",
+        name="wrong-axis-and-integer-dtype",
         answers={_TLP: "def trajectory_log_prob(logits, obs, act):\n"
                  + "    log_pi = torch.log_softmax(logits, dim=0)\n"
                  + "    return log_pi[torch.as_tensor(np.asarray(obs)), torch.as_tensor(np.asarray(act))].sum()\n",
-                 _EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                 + "    return (log_probs * returns).sum(axis=1).mean()\n"},
-        scores={**_both(_TLP), **_both(_EPG)},
-        why="softmax over states (dim 0); returns broadcast along time instead of episodes",
-    ),
-    WrongAnswer(
-        name="numpy-only-and-integer-dtype",
-        answers={_EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                 + "    return np.mean(np.sum(log_probs, axis=1) * returns)\n",
                  _RTG: "def reward_to_go(rewards, gamma):\n"
                  + "    r = np.asarray(rewards)\n"
                  + "    G = np.zeros_like(r)\n"
@@ -160,22 +188,24 @@ WRONG_ANSWERS = [
                  + "        running = r[t] + gamma * running\n"
                  + "        G[t] = running\n"
                  + "    return G\n"},
-        scores={f"test_{_EPG}_hidden": 0, f"test_{_RTG}_hidden": 0},
-        why="NumPy functions only (fails for torch input, which the docstring allows); zeros_like of integer rewards truncates",
+        scores={**_both(_TLP), **_both(_RTG)},
+        why="softmax over states (dim 0); zeros_like of integer rewards truncates G (the visible test has integer rewards)",
     ),
     # concept checks
     WrongAnswer(
         name="mc-wrong-letters",
         answers={"concept_dynamics": 'ANSWER_dynamics = "a"\n',
-                 "concept_causality": 'ANSWER_causality = "b"\n',
-                 "concept_minus_sign": 'ANSWER_minus_sign = "b"\n'},
-        scores={"test_concept_dynamics": 0, "test_concept_causality": 0, "test_concept_minus_sign": 0},
-        why="well-formed but wrong letters",
+                 "concept_loss_gradient": 'ANSWER_loss_gradient = "a"\n',
+                 "concept_causality": 'ANSWER_causality = "c"\n',
+                 "concept_shift": 'ANSWER_shift = "a"\n'},
+        scores={"test_concept_dynamics": 0, "test_concept_loss_gradient": 0, "test_concept_causality": 0,
+                "test_concept_shift": 0},
+        why="well-formed but wrong letters (a sign error in Q2, a bias trade-off in Q3, zero per batch in Q4)",
     ),
     WrongAnswer(
         name="mc-bad-format",
         answers={"concept_dynamics": 'ANSWER_dynamics = "option b"\n',
-                 "concept_causality": "ANSWER_causality = 3\n"},
+                 "concept_causality": "ANSWER_causality = 1\n"},
         scores={"test_concept_dynamics": 0, "test_concept_causality": 0},
         why="not a single letter",
     ),
@@ -201,24 +231,26 @@ CORRECT_ANSWERS = [
                   "        row = logits[int(s)]\n"
                   "        total = total + row[int(a)] - torch.logsumexp(row, dim=0)\n"
                   "    return total\n",
-            _EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                  "    total = 0.0\n"
-                  "    for lp, ret in zip(log_probs, returns):\n"
-                  "        total = total + lp.sum() * ret\n"
-                  "    return total / len(returns)\n",
+            _SL: "def surrogate_loss(logp, weights):\n"
+                 "    return -(logp * weights.detach()).sum() / logp.shape[0]\n",
             _RTG: "def reward_to_go(rewards, gamma):\n"
                   "    r = [float(x) for x in rewards]\n"
                   "    return np.array([sum(gamma ** (k - t) * r[k] for k in range(t, len(r))) for t in range(len(r))])\n",
-            _SL: "def surrogate_loss(logp, weights):\n"
-                 "    return -(logp * weights.detach()).sum() / logp.shape[0]\n",
+            _SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                  "    total = 0.0\n"
+                  "    for t in range(step_score.shape[1]):  # one time step at a time, all episodes at once\n"
+                  "        weight = np.where(mask[:, t], ret[:, t] - b, 0.0)\n"
+                  "        total = total + weight[:, None, None] * step_score[:, t]\n"
+                  "    return total\n",
             "concept_dynamics": 'ANSWER_dynamics = " B"\n',
-            "concept_causality": 'ANSWER_causality = "C"\n',
-            "concept_minus_sign": 'ANSWER_minus_sign = "a "\n',
+            "concept_loss_gradient": 'ANSWER_loss_gradient = "C"\n',
+            "concept_causality": 'ANSWER_causality = "a "\n',
+            "concept_shift": 'ANSWER_shift = "D"\n',
         },
-        why="a correct alternative: loops, logsumexp, O(T²) reward-to-go, letters with case and spaces",
+        why="a correct alternative: loops, logsumexp, O(T²) reward-to-go, np.where for the mask, letters with case and spaces",
     ),
     WrongAnswer(
-        name="torch-autograd",
+        name="torch-autograd-and-a-warning",
         answers={
             _SFG: "def score_function_gradient(theta, f_values, samples):\n"
                   "    theta_t = torch.tensor(np.asarray(theta, dtype=float), requires_grad=True)\n"
@@ -229,16 +261,20 @@ CORRECT_ANSWERS = [
             _TLP: "def trajectory_log_prob(logits, obs, act):\n"
                   "    log_pi = logits - torch.logsumexp(logits, dim=1, keepdim=True)\n"
                   "    return sum(log_pi[int(s), int(a)] for s, a in zip(obs, act))\n",
-            _EPG: "def estimate_policy_gradient(log_probs, returns):\n"
-                  "    return (log_probs * returns[:, None]).sum(1).mean()\n",
+            _SL: "import warnings\n\n\n"
+                 "def surrogate_loss(logp, weights):\n"
+                 "    warnings.warn('surrogate_loss: weights are detached')  # stderr, in the test cells\n"
+                 "    return -torch.mean(torch.sum(logp * weights.data, dim=1))\n",
             _RTG: "def reward_to_go(rewards, gamma):\n"
                   "    r = np.asarray(rewards, dtype=np.float64)\n"
                   "    t = np.arange(r.size)\n"
                   "    powers = np.triu(float(gamma) ** np.clip(t[None, :] - t[:, None], 0, None))\n"
                   "    return powers @ r\n",
-            _SL: "def surrogate_loss(logp, weights):\n"
-                 "    return -torch.mean(torch.sum(logp * weights.data, dim=1))\n",
+            _SRE: "def shifted_return_estimates(step_score, ret, mask, b):\n"
+                  "    w = (torch.as_tensor(ret, dtype=torch.float64) - b) * torch.as_tensor(mask)\n"
+                  "    return torch.einsum('ntsa,nt->nsa', torch.as_tensor(step_score, dtype=torch.float64), w)\n",
         },
-        why="a correct alternative: torch autograd for the score, a torch tensor returned, matrix reward-to-go",
+        why="a correct alternative: torch autograd for the score, torch tensors returned, weights.data, "
+            "matrix reward-to-go, a warning on stderr",
     ),
 ]
