@@ -32,7 +32,7 @@ BOMB_RATIO = 100  # a notebook compresses about 3-10 : 1; far more than this is 
 @dataclass(frozen=True)
 class UnpackLimits:
     max_file_mb: float = 20.0
-    """largest notebook (or nested archive) read, unpacked"""
+    """largest notebook read, unpacked (a nested archive counts towards the total only)"""
     max_total_mb: float = 1024.0
     """everything read from one download, unpacked"""
     max_depth: int = 3
@@ -122,12 +122,19 @@ class _Reader:
         else:
             self.out.notebooks.append((rel, data))
 
-    def wanted(self, rel: str) -> bool:
-        """Notebooks and archives are read; anything else is only listed."""
+    def wanted(self, rel: str, depth: int) -> bool:
+        """Notebooks, and archives not nested too deep, are read; anything else is only listed."""
+        if is_archive(rel) and depth >= self.limits.max_depth:
+            self.refuse(rel, f"an archive nested {depth + 1} deep (limit {self.limits.max_depth} levels); not read")
+            return False
         if rel.lower().endswith(".ipynb") or is_archive(rel):
             return True
         self.out.others.append(rel)
         return False
+
+    def cap(self, rel: str, size: int) -> int:
+        """Bytes to read at most: a header that lies about the size stops there."""
+        return size if is_archive(rel) else self.max_file
 
     def archive(self, rel: str, data: bytes | Path, depth: int, prefix: str) -> None:
         """Read the archive ``rel`` (bytes, or a file at the top level; depth 1 is the download),
@@ -163,7 +170,7 @@ class _Reader:
             if stat.S_ISLNK(mode):
                 self.refuse(name, "refused: a symbolic link")
                 continue
-            if not self.wanted(name):
+            if not self.wanted(name, depth):
                 continue
             if info.flag_bits & 0x1:
                 self.refuse(name, "encrypted (password-protected); not read")
@@ -172,12 +179,12 @@ class _Reader:
                 continue
             try:
                 with zf.open(info) as f:
-                    data = f.read(self.max_file + 1)  # a header that lies about the size stops here
+                    data = f.read(self.cap(name, info.file_size) + 1)
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
                 self.refuse(name, f"corrupt member ({type(exc).__name__}: {exc})")
                 continue
-            if len(data) > self.max_file:
-                self.refuse(name, f"over the {self.limits.max_file_mb:g} MB limit per file")
+            if len(data) > self.cap(name, info.file_size):
+                self.refuse(name, f"more than its header says, or over the {self.limits.max_file_mb:g} MB limit per file")
                 continue
             self.take(name, data, depth)
 
@@ -203,10 +210,10 @@ class _Reader:
             if not member.isfile():
                 self.refuse(name, "refused: not a regular file (device, FIFO)")
                 continue
-            if not self.wanted(name) or not self.admit(name, member.size, None):
+            if not self.wanted(name, depth) or not self.admit(name, member.size, None):
                 continue
             f = tf.extractfile(member)
-            self.take(name, f.read(self.max_file + 1) if f else b"", depth)
+            self.take(name, f.read(self.cap(name, member.size)) if f else b"", depth)
 
 
 def _hidden(name: str) -> bool:
@@ -231,7 +238,7 @@ def unpack(download: Path, limits: UnpackLimits = UnpackLimits()) -> Unpacked:
             if not path.is_file():
                 reader.refuse(rel, "refused: not a regular file (device, FIFO)")
                 continue
-            if not reader.wanted(rel):
+            if not reader.wanted(rel, 0):
                 continue
             if is_archive(rel):  # read member by member, never whole
                 reader.archive(rel, path, 1, _stem(rel) + "/")

@@ -301,6 +301,14 @@ def test_limits_on_members_total_and_folders(course, tmp_path):
     result = collect(course, big, limits=UnpackLimits(max_total_mb=1.0))
     assert len(result.placed) == 2 and len(result.refused) == 2
     assert all("more than the 1 MB limit" in why for _, why in result.refused)
+    inner = io.BytesIO()  # a zip a student uploaded, larger than the limit per notebook
+    with zipfile.ZipFile(inner, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("data.bin", os.urandom(600_000))
+        z.writestr("01_alpha.ipynb", _nb("uploaded"))
+    result = collect(course, _zip(tmp_path / "up.zip", {"Ann Lee_99_assignsubmission_file_/work.zip": inner.getvalue()}),
+                     limits=UnpackLimits(max_file_mb=0.5))
+    assert not result.refused and [d.parts[-3] for _, d in result.placed] == ["ann-lee_99"]
+    assert result.unplaced == [("Ann Lee_99_assignsubmission_file_/work/data.bin", "not a notebook")]
     folder = tmp_path / "folder"
     (folder / "eve").mkdir(parents=True)
     secret = tmp_path / "secret.txt"
