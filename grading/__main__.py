@@ -4,6 +4,7 @@ From an LMS download to grades and feedback:
 
     python -m grading release                  # notebooks/ from solutions/ (creates the gradebook)
     python -m grading check                    # lint the solutions, look for leaks in the release
+    python -m grading roster import class.csv  # the class list (Canvas, Moodle, id/name/email) into the gradebook
     python -m grading collect download.zip     # -> submitted/<student>/<assignment>/
     python -m grading autograde                # parallel, sandboxed, resumable
     python -m grading feedback                 # feedback/<student>/<assignment>/<nb>.html
@@ -47,6 +48,20 @@ def parser() -> argparse.ArgumentParser:
                         "group and may have a (?P<file>...) group (repeatable)")
     p.add_argument("--force", action="store_true", help="overwrite submissions already collected")
     p.add_argument("--dry-run", action="store_true", help="show where files would go; write nothing")
+    p.add_argument("--max-notebook-mb", type=float, default=20.0, help="largest notebook placed, unpacked (default 20)")
+    p.add_argument("--max-download-mb", type=float, default=1024.0,
+                   help="most read from the whole download, unpacked (default 1024)")
+    p.add_argument("--max-depth", type=int, default=3, help="archive levels opened, the download being 1 (default 3)")
+    p.add_argument("--max-members", type=int, default=10_000, help="most entries in one archive (default 10000)")
+    _add_db(p)
+
+    p = sub.add_parser("roster", help="import the class list an LMS exports into the gradebook's students")
+    roster_sub = p.add_subparsers(dest="roster_command", required=True, metavar="action")
+    r = roster_sub.add_parser("import", help="read a Canvas gradebook export, a Moodle grading worksheet, "
+                                             "or a CSV with id, name (or first_name, last_name), email")
+    r.add_argument("file", type=Path, help="the roster CSV")
+    r.add_argument("--dry-run", action="store_true", help="show the students and their keys; write nothing")
+    _add_db(r)
 
     p = sub.add_parser("autograde", help="grade submissions in parallel, in the sandbox")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
@@ -66,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("feedback", help="HTML feedback per student and notebook, hidden tests removed")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     p.add_argument("--students", nargs="+", metavar="PATTERN", help="student ids or glob patterns (default: all)")
+    _add_db(p)
 
     p = sub.add_parser("export", help="CSV: student, assignment, notebook, score, max_score, status")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
@@ -75,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="per-test pass rates across the class: table and plot")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     p.add_argument("--out", type=Path, default=None, help="folder for the CSV and PNG (default: reports/)")
+    _add_db(p)
     return main
 
 
@@ -92,8 +109,17 @@ def main(argv: list[str] | None = None) -> int | None:
     elif args.command == "collect":
         from .collect import collect, report
 
-        result = collect(course, args.download, args.pattern, force=args.force, dry_run=args.dry_run)
+        from .archive import UnpackLimits
+
+        limits = UnpackLimits(args.max_notebook_mb, args.max_download_mb, args.max_depth, args.max_members)
+        result = collect(course, args.download, args.pattern, force=args.force, dry_run=args.dry_run,
+                         limits=limits, db=args.db)
         report(result, course.root)
+    elif args.command == "roster":
+        from .roster import import_roster
+
+        for key, entry in import_roster(course, args.file, args.db, dry_run=args.dry_run).items():
+            print(f"  {key}\t{entry.lms_id}\t{entry.name}\t{entry.email}")
     elif args.command == "autograde":
         from .batch import autograde
         from .grader import Options
@@ -107,7 +133,7 @@ def main(argv: list[str] | None = None) -> int | None:
     elif args.command == "feedback":
         from .feedback import feedback
 
-        feedback(course, args.assignments, args.students)
+        feedback(course, args.assignments, args.students, args.db)
     elif args.command == "export":
         from .export import export
 
@@ -115,7 +141,7 @@ def main(argv: list[str] | None = None) -> int | None:
     elif args.command == "report":
         from .report import report
 
-        report(course, args.assignments, args.out)
+        report(course, args.assignments, args.out, args.db)
 
 
 if __name__ == "__main__":

@@ -1,32 +1,41 @@
-"""``collect``: an LMS download (zip, or folder of zips and notebooks) into ``submitted/``.
+"""``collect``: an LMS download (zip, tar, or a folder of them and notebooks) into ``submitted/``.
 
-Each notebook's path inside the download is matched against file-name patterns (regular
-expressions with a ``student`` group; built in for common LMS exports, more with
-``--pattern``). The assignment is the course assignment whose name the file name contains;
-the notebook is filed as ``submitted/<student>/<assignment>/<assignment>.ipynb`` whatever the
-LMS called it (``01_x (1).ipynb``, ``01_x-2.ipynb``). Files that match no pattern, name no
-assignment, or collide with another file for the same student are listed, never guessed.
+The download is unpacked in memory by ``archive.unpack``, within limits (size per notebook and per
+download, nesting depth, entries per archive) and refusing links and names that would leave the
+folder; nothing is written until every file has been read and checked. Each notebook's path
+inside the download is then matched against file-name patterns (regular expressions; built in for
+common LMS exports, more with ``--pattern``): the ``student`` group is the LMS's unique id for
+the student, an optional ``name`` group their name. ``students.Registry`` turns them into the
+student's key (``zoe-nunez_999``, see ``students.py``). The assignment is the course assignment
+whose name the file name contains; the notebook is filed as
+``submitted/<key>/<assignment>/<assignment>.ipynb`` whatever the LMS called it. Files that match
+no pattern, name no assignment, or collide with another file for the same student are listed,
+never guessed; with a roster in the gradebook, students not on it are listed too.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from .archive import UnpackLimits, unpack
 from .course import Course
 from .grader import safe_name
+from .students import registry, student_id
 
-# Tried in order on the path inside the download (folders joined with "/").
+__all__ = ["BUILTIN_PATTERNS", "Collected", "collect", "report", "student_id"]
+
+# Tried in order on the path inside the download (folders joined with "/"). `student` is the
+# LMS's unique id for the student, `name` (where the LMS writes one) their name in any script.
 BUILTIN_PATTERNS = [
-    # Canvas: smithjane_12345_67890_01_softmax_policy.ipynb, smithjane_LATE_12345_67890_...
-    r"(?:^|/)(?P<student>[a-z0-9]+)_(?:LATE_)?\d+_\d+_(?P<file>[^/]+)$",
-    # Moodle: Jane Smith_12345_assignsubmission_file_/01_softmax_policy.ipynb
-    r"(?:^|/)(?P<student>[^/_]+)_\d+_assignsubmission_file_?/(?:.*/)?(?P<file>[^/]+)$",
-    # Blackboard: 01 Softmax_jsmith_attempt_2024-01-31-12-00-00_01_softmax_policy.ipynb
+    # Canvas: smithjane_12345_67890_01_softmax_policy.ipynb (user id 12345), smithjane_LATE_12345_...
+    r"(?:^|/)(?P<name>[^/_]+)_(?:LATE_)?(?P<student>\d+)_\d+_(?P<file>[^/]+)$",
+    # Moodle: Zoë Ñúñez_999_assignsubmission_file_/01_softmax_policy.ipynb (participant id 999),
+    # or without the folder: Zoë Ñúñez_999_assignsubmission_file_01_softmax_policy.ipynb
+    r"(?:^|/)(?P<name>[^/_]+)_(?P<student>\d+)_assignsubmission_file_?(?:/(?:.*/)?)?(?P<file>[^/]+)$",
+    # Blackboard: 01 Softmax_jsmith_attempt_2024-01-31-12-00-00_01_softmax_policy.ipynb (username)
     r"(?:^|/)[^/]*?_(?P<student>[A-Za-z0-9.@-]+)_attempt_[\d-]+_(?P<file>[^/]+)$",
     # A folder per student and assignment: jsmith/01_softmax_policy/01_softmax_policy.ipynb
     r"(?:^|/)(?P<student>[A-Za-z0-9.@-]+)/\d\d_[A-Za-z0-9_-]+/(?P<file>[^/]+\.ipynb)$",
@@ -42,12 +51,10 @@ class Collected:
     placed: list[tuple[str, Path]] = field(default_factory=list)
     unplaced: list[tuple[str, str]] = field(default_factory=list)
     """(file in the download, why it was not placed)"""
-
-
-def student_id(raw: str) -> str:
-    """A folder-safe student id: ``Jane Smith`` -> ``jane-smith``."""
-    sid = re.sub(r"[^a-z0-9.@-]+", "-", raw.strip().lower()).strip("-.")
-    return sid
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(file in the download, why it was not even read: limits, links, unsafe names)"""
+    not_on_roster: list[tuple[str, str]] = field(default_factory=list)
+    """(file in the download, student key) of placed files whose student the roster lacks"""
 
 
 def _assignment_for(file_name: str, assignments: list[str]) -> str | None:
@@ -56,68 +63,53 @@ def _assignment_for(file_name: str, assignments: list[str]) -> str | None:
     return max(hits, key=len) if hits else None
 
 
-def _entries(download: Path):
-    """(path inside the download, bytes) for every notebook, unpacking zips (one level of nesting)."""
-    def from_zip(zf: zipfile.ZipFile, prefix: str):
-        for info in zf.infolist():
-            name = info.filename
-            if info.is_dir() or "__MACOSX" in name or PurePosixPath(name).name.startswith("."):
-                continue
-            if name.endswith(".zip"):
-                with zipfile.ZipFile(io.BytesIO(zf.read(info))) as inner:
-                    yield from from_zip(inner, prefix + name[:-4] + "/")
-            else:
-                yield prefix + name, zf.read(info)
-
-    if download.is_file() and download.suffix == ".zip":
-        with zipfile.ZipFile(download) as zf:
-            yield from from_zip(zf, "")
-    elif download.is_dir():
-        for path in sorted(download.rglob("*")):
-            rel = path.relative_to(download).as_posix()
-            if path.is_dir() or any(part.startswith(".") for part in PurePosixPath(rel).parts):
-                continue
-            if path.suffix == ".zip":
-                with zipfile.ZipFile(path) as zf:
-                    yield from from_zip(zf, rel[:-4] + "/")
-            else:
-                yield rel, path.read_bytes()
-    else:
-        raise SystemExit(f"{download}: expected a .zip file or a folder of zips and notebooks")
+def _compile(patterns: list[str]) -> list[re.Pattern]:
+    regexes = []
+    for p in patterns:
+        try:
+            rx = re.compile(p)
+        except re.error as exc:
+            raise SystemExit(f"pattern {p!r} is not a regular expression: {exc}") from None
+        if "student" not in rx.groupindex:
+            raise SystemExit(f"pattern {rx.pattern!r} needs a (?P<student>...) group")
+        regexes.append(rx)
+    return regexes
 
 
 def collect(course: Course, download: Path, patterns: list[str] | None = None, force: bool = False,
-            dry_run: bool = False) -> Collected:
+            dry_run: bool = False, limits: UnpackLimits = UnpackLimits(), db: str | None = None) -> Collected:
+    """File every notebook of ``download``; ``db`` is the gradebook whose roster and keys to use
+    (default: the course's sqlite gradebook, if it exists)."""
     assignments = course.select_assignments()
-    regexes = [re.compile(p) for p in (patterns or [])] + [re.compile(p) for p in BUILTIN_PATTERNS]
-    for rx in regexes:
-        if "student" not in rx.groupindex:
-            raise SystemExit(f"pattern {rx.pattern!r} needs a (?P<student>...) group")
-    out = Collected()
-    seen: dict[Path, str] = {}
-    entries = list(_entries(download))
-    if not entries:
+    regexes = _compile(list(patterns or []) + BUILTIN_PATTERNS)
+    unpacked = unpack(download, limits)
+    if not (unpacked.notebooks or unpacked.others or unpacked.refused):
         raise SystemExit(f"{download}: empty download (no files found)")
-    for rel, data in entries:
-        if not rel.endswith(".ipynb"):
-            out.unplaced.append((rel, "not a notebook"))
-            continue
+    students = registry(course, db)
+    submitted = (course.root / "submitted").resolve()
+    out = Collected(refused=list(unpacked.refused))
+    out.unplaced += [(rel, "not a notebook") for rel in unpacked.others]
+    seen: dict[Path, str] = {}
+    for rel, data in unpacked.notebooks:
         match = next((m for rx in regexes if (m := rx.search(rel))), None)
         if match is None:
             out.unplaced.append((rel, "matches no file-name pattern (add one with --pattern)"))
             continue
-        sid = student_id(match.group("student"))
+        key = students.key_for(match.group("student"), match.groupdict().get("name"))
         file_name = match.groupdict().get("file") or PurePosixPath(rel).name
         assignment = _assignment_for(file_name, assignments) or _assignment_for(rel, assignments)
-        if not sid or not safe_name(sid):
+        if not key or not safe_name(key):
             out.unplaced.append((rel, f"unusable student id {match.group('student')!r}"))
             continue
         if assignment is None:
             out.unplaced.append((rel, f"names no assignment of this course ({', '.join(assignments)})"))
             continue
-        dest = course.root / "submitted" / sid / assignment / f"{assignment}.ipynb"
+        dest = course.root / "submitted" / key / assignment / f"{assignment}.ipynb"
+        if not dest.resolve().is_relative_to(submitted):  # a symlink planted under submitted/
+            out.refused.append((rel, f"refused: {dest} resolves outside {submitted}"))
+            continue
         if dest in seen:
-            out.unplaced.append((rel, f"a second notebook for {sid}/{assignment} (first: {seen[dest]})"))
+            out.unplaced.append((rel, f"a second notebook for {key}/{assignment} (first: {seen[dest]})"))
             continue
         seen[dest] = rel
         if dest.exists() and not force and dest.read_bytes() != data:
@@ -127,12 +119,20 @@ def collect(course: Course, download: Path, patterns: list[str] | None = None, f
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         out.placed.append((rel, dest))
+        if not students.on_roster(key):
+            out.not_on_roster.append((rel, key))
     return out
 
 
 def report(result: Collected, root: Path) -> None:
     for rel, dest in result.placed:
         print(f"  {rel} -> {dest.relative_to(root)}")
-    print(f"collect: {len(result.placed)} notebooks placed, {len(result.unplaced)} files not placed")
+    print(f"collect: {len(result.placed)} notebooks placed, {len(result.unplaced)} files not placed, "
+          f"{len(result.refused)} refused")
     for rel, why in result.unplaced:
         print(f"  NOT PLACED {rel}: {why}", file=sys.stderr)
+    for rel, why in result.refused:
+        print(f"  REFUSED {rel}: {why}", file=sys.stderr)
+    for rel, key in result.not_on_roster:
+        print(f"  NOT ON THE ROSTER {key} (from {rel}): placed; add them with `roster import` or remove "
+              f"submitted/{key}/", file=sys.stderr)

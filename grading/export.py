@@ -2,7 +2,10 @@
 
 Status is one of ``graded``, ``missing``, ``failed (reason)``, ``flagged (reason)``. Scores come
 from the gradebook (a manual grade wins over the automatic one); a notebook with no
-gradebook entry (missing, unreadable) scores 0 and its status says why.
+gradebook entry (missing, unreadable) scores 0 and its status says why. Every student with a
+folder in ``submitted/`` or a place in the gradebook (a roster import puts the whole class there)
+gets a row per notebook; ``lms_id`` and ``name`` come from the roster (``lms_id`` from the key
+without one), so the CSV can go back to the LMS.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from . import gradebook as gbmod
 from .batch import submitted_students
 from .course import Course
 from .grader import Task, find_submission, load_result, notebooks_of
+from .students import display_name, lms_id_of_key
 
-COLUMNS = ["student", "assignment", "notebook", "score", "max_score", "status"]
+COLUMNS = ["student", "lms_id", "name", "assignment", "notebook", "score", "max_score", "status"]
 
 
 def status_text(result: dict) -> str:
@@ -31,8 +35,12 @@ def rows(course: Course, assignments: list[str] | None = None, db: str | None = 
     url = gbmod.gradebook_url(course, db)
     out = []
     with gbmod.open_gradebook(url) as gb:
-        students = sorted(set(submitted_students(course)) | {s.id for s in gb.students})
+        enrolled = {s.id: s for s in gb.students}
+        students = sorted(set(submitted_students(course)) | set(enrolled))
         for student in students:
+            known = enrolled.get(student)
+            lms_id = (known.lms_user_id if known else None) or lms_id_of_key(student)
+            full_name = display_name(known.first_name, known.last_name, "") if known else ""
             for name in names:
                 for notebook in notebooks_of(course, name):
                     task = Task(student, name, notebook)
@@ -50,7 +58,8 @@ def rows(course: Course, assignments: list[str] | None = None, db: str | None = 
                         score = sum((result.get("scores") or {}).values()) if result["status"] != "missing" else 0.0
                     else:
                         score = sum(scores.values())
-                    out.append({"student": student, "assignment": name, "notebook": notebook,
+                    out.append({"student": student, "lms_id": lms_id, "name": full_name,
+                                "assignment": name, "notebook": notebook,
                                 "score": round(float(score), 4), "max_score": round(float(max_score), 4),
                                 "status": status_text(result)})
     return out

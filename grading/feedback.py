@@ -2,7 +2,8 @@
 
 Hidden-test regions are replaced by a one-line note, and a test cell that has hidden tests
 keeps only the error's name and message (never the traceback, which would quote the failing
-hidden line). The page opens with the notebook's score and status.
+hidden line). The page opens with the student's name (from the roster, if imported), the
+notebook's score and status.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test
 from .course import Course
 from .export import status_text
 from .grader import Task, autograded_dir, load_result, notebooks_of
+from .students import names
 
 HIDDEN_NOTE = "# (hidden tests: they ran when your work was graded)"
 
@@ -37,8 +39,8 @@ def strip_hidden(source: str) -> tuple[str, bool]:
     return "\n".join(lines), had
 
 
-def clean_notebook(nb, result: dict):
-    """A copy of the executed notebook that is safe to hand back."""
+def clean_notebook(nb, result: dict, name: str | None = None):
+    """A copy of the executed notebook that is safe to hand back; ``name`` is the student's."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
         if cell.cell_type != "code":
@@ -54,16 +56,19 @@ def clean_notebook(nb, result: dict):
             cell.source = f"# Score: {score:g} / {top:g}\n{cell.source}"
     total = sum(result.get("scores", {}).values())
     top = sum(result.get("max_scores", {}).values())
-    header = (f"# Feedback: {result['student']} · {result['assignment']} · {result['notebook']}\n\n"
+    who = f"{html.escape(name)} ({result['student']})" if name else result["student"]
+    header = (f"# Feedback: {who} · {result['assignment']} · {result['notebook']}\n\n"
               f"**Score: {total:g} / {top:g}** · status: {html.escape(status_text(result))}")
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
     return nb
 
 
-def feedback(course: Course, assignments: list[str] | None = None, students: list[str] | None = None) -> list[Path]:
+def feedback(course: Course, assignments: list[str] | None = None, students: list[str] | None = None,
+             db: str | None = None) -> list[Path]:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter()
+    who = names(course, db)
     written = []
     for name in course.select_assignments(assignments):
         for student in select_students(course, students):
@@ -75,7 +80,7 @@ def feedback(course: Course, assignments: list[str] | None = None, students: lis
                     continue
                 # An unreadable submission still gets a page that says why it scored 0.
                 run = nbformat.read(executed, as_version=4) if executed.is_file() else nbformat.v4.new_notebook()
-                nb = clean_notebook(run, result)
+                nb = clean_notebook(run, result, who.get(student))
                 body, _ = exporter.from_notebook_node(nb)
                 out = course.root / "feedback" / student / name / f"{notebook}.html"
                 out.parent.mkdir(parents=True, exist_ok=True)

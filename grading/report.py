@@ -2,7 +2,8 @@
 
 A test passes for a student when it got its full points. Only graded and flagged notebooks
 count (missing and failed ones are listed apart), so the rates show which exercise the class
-struggles with rather than who did not hand in.
+struggles with rather than who did not hand in. With a roster, flagged submissions show the
+student's name, and the students enrolled who handed nothing in are counted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from .batch import submitted_students
 from .course import Course
 from .grader import Task, load_result, notebooks_of
+from .students import display_name, gradebook_students
 
 
 def pass_rates(course: Course, assignment: str) -> tuple[list[tuple[str, str, int, int]], Counter, list[str]]:
@@ -32,7 +34,8 @@ def pass_rates(course: Course, assignment: str) -> tuple[list[tuple[str, str, in
     return table, statuses, flagged
 
 
-def report(course: Course, assignments: list[str] | None = None, out_dir: Path | None = None) -> list[Path]:
+def report(course: Course, assignments: list[str] | None = None, out_dir: Path | None = None,
+           db: str | None = None) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -41,6 +44,9 @@ def report(course: Course, assignments: list[str] | None = None, out_dir: Path |
     out_dir = out_dir or course.root / "reports"
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
+    people = gradebook_students(course, db)
+    who = {s["id"]: display_name(s["first_name"], s["last_name"], s["id"]) for s in people}
+    enrolled = {s["id"] for s in people if s["lms_user_id"]}
     for name in course.select_assignments(assignments):
         table, statuses, flagged = pass_rates(course, name)
         if not table:
@@ -54,7 +60,13 @@ def report(course: Course, assignments: list[str] | None = None, out_dir: Path |
             print(f"{test:40s} {passed:4d}/{counted:<3d} {rate:6.0%}")
             lines.append(f"{notebook},{test},{passed},{counted},{rate:.4f}")
         for line in flagged:
-            print(f"  flagged {line[:200]}")
+            student, _, reason = line.partition(": ")
+            label = f"{who[student]} ({student})" if who.get(student, student) != student else student
+            print(f"  flagged {label}: {reason[:200]}")
+        absent = sorted(s for s in enrolled if not (course.root / "submitted" / s / name).is_dir())
+        if enrolled:
+            print(f"  enrolled {len(enrolled)}, nothing handed in by {len(absent)}"
+                  + (": " + ", ".join(who[s] for s in absent[:30]) if absent else ""))
         csv_path = out_dir / f"{name}_pass_rates.csv"
         csv_path.write_text("\n".join(lines) + "\n")
         fig, ax = plt.subplots(figsize=(7, 0.4 * len(table) + 1.5))

@@ -331,7 +331,7 @@ FIXTURES: list[Fixture] = [
 
 # LMS downloads: (file name inside the zip, what is handed in, the student id collect must give)
 LMS_FILES = [
-    ("smithjane_12345_67890_01_softmax_policy.ipynb", "reference", "smithjane"),
-    ("Ali Khan_4321_assignsubmission_file_/01_softmax_policy-2.ipynb", "blank", "ali-khan"),
+    ("smithjane_12345_67890_01_softmax_policy.ipynb", "reference", "smithjane_12345"),
+    ("Ali Khan_4321_assignsubmission_file_/01_softmax_policy-2.ipynb", "blank", "ali-khan_4321"),
     ("01 Softmax_bchen_attempt_2026-01-31-12-00-00_01_softmax_policy.ipynb", "reference", "bchen"),
 ]

@@ -155,9 +155,9 @@ def test_collect_places_common_lms_names(tiny_course, tmp_path):
     nb = nbformat.writes(nbformat.v4.new_notebook())
     download = tmp_path / "download.zip"
     names = {
-        "smithjane_123_456_01_alpha.ipynb": "smithjane/01_alpha",
-        "smithjane_LATE_123_457_02_beta-1.ipynb": "smithjane/02_beta",
-        "Ann Lee_99_assignsubmission_file_/01_alpha (1).ipynb": "ann-lee/01_alpha",
+        "smithjane_123_456_01_alpha.ipynb": "smithjane_123/01_alpha",
+        "smithjane_LATE_123_457_02_beta-1.ipynb": "smithjane_123/02_beta",
+        "Ann Lee_99_assignsubmission_file_/01_alpha (1).ipynb": "ann-lee_99/01_alpha",
         "02 Beta_bob_attempt_2026-01-02-03-04-05_02_beta.ipynb": "bob/02_beta",
         "carol/01_alpha.ipynb": "carol/01_alpha",
         "dave__02_beta.ipynb": "dave/02_beta",

@@ -108,3 +108,24 @@ def test_two_graders_share_one_postgres_gradebook(server, tmp_path):
     for student, scores in expected.items():
         assert float(rows[student]["score"]) == sum(scores.values())
         assert rows[student]["status"] == "graded"
+
+
+def test_roster_import_into_postgres(server, tmp_path):
+    """``roster import --db`` writes nbgrader's Student table on PostgreSQL as on sqlite."""
+    course = copy_course(tmp_path / "course")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("id,name,email\nann,Ann Lee,ann@uni.example\n77,Ólafur Þórsson,olafur@uni.example\n",
+                      encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "grading", "--course", str(course.root), "roster", "import", str(roster),
+                    "--db", server], capture_output=True, text=True, check=True)
+    from nbgrader.api import Gradebook
+
+    with Gradebook(server) as gb:
+        olafur = gb.find_student("olafur-thorsson_77")
+        assert (olafur.last_name, olafur.email, olafur.lms_user_id) == ("Ólafur Þórsson", "olafur@uni.example", "77")
+        assert gb.find_student("ann").lms_user_id == "ann"
+    out = subprocess.run([sys.executable, "-m", "grading", "--course", str(course.root), "export", ASSIGNMENT,
+                          "--db", server], capture_output=True, text=True, check=True).stdout
+    rows = {r["student"]: r for r in csv.DictReader(io.StringIO(out))}
+    assert (rows["olafur-thorsson_77"]["name"], rows["olafur-thorsson_77"]["status"]) == ("Ólafur Þórsson", "missing")
+    assert rows["ann"]["name"] == "Ann Lee"
