@@ -76,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
                    help="also run the demonstration cells no grade depends on (slower; their output then "
                         "shows in the feedback)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
+    p.add_argument("--skip-preflight", action="store_true",
+                   help="do not first grade the reference solutions and check the release (see grading/README.md)")
     _add_db(p)
 
     p = sub.add_parser("feedback", help="HTML feedback per student and notebook, hidden tests removed")
@@ -129,7 +131,7 @@ def main(argv: list[str] | None = None) -> int | None:
                         memory_bytes=int(args.memory_gb * 1024**3))
         autograde(course, args.assignments, args.students, force=args.force, jobs=args.jobs, db=args.db,
                   options=Options(limits=limits, fast=not args.full, skip_demos=not args.run_demos),
-                  quiet=args.quiet)
+                  quiet=args.quiet, skip_preflight=args.skip_preflight)
     elif args.command == "feedback":
         from .feedback import feedback
 

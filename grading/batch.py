@@ -20,7 +20,9 @@ from tqdm.auto import tqdm
 
 from . import gradebook as gbmod
 from .course import Course
-from .grader import Options, Task, failed_result, grade, is_current, load_result, notebooks_of, safe_name
+from .grader import (Options, Task, failed_result, grade, is_current, is_environment_failure, load_result,
+                     notebooks_of, safe_name)
+from .preflight import preflight
 from .sandbox import protections
 
 def _grade_student(course_root: str, tasks: list[Task], options: Options) -> list[dict]:
@@ -55,15 +57,21 @@ def select_students(course: Course, patterns: list[str] | None) -> list[str]:
 
 def autograde(course: Course, assignments: list[str] | None = None, students: list[str] | None = None,
               force: bool = False, jobs: int | None = None, db: str | None = None,
-              options: Options = Options(), quiet: bool = False) -> list[dict]:
-    """Grade the selected submissions; return every selected notebook's result."""
+              options: Options = Options(), quiet: bool = False, skip_preflight: bool = False) -> list[dict]:
+    """Grade the selected submissions; return every selected notebook's result.
+
+    First the pre-flight (``preflight.py``): it stops the batch, before anything is written,
+    unless every selected reference solution gets full marks and the release is in step.
+    """
     names = course.select_assignments(assignments)
     who = select_students(course, students)
     url = gbmod.gradebook_url(course, db)
+    protections()  # probe the sandbox once, here, and say once what is missing (workers inherit it)
+    if not skip_preflight:
+        preflight(course, names, options, url=url, jobs=jobs, quiet=quiet)
     with gbmod.open_gradebook(url) as gb:
         for name in names:
             gbmod.register_assignment(gb, course, name)
-    protections()  # probe the sandbox once, here, and say once what is missing (workers inherit it)
     tasks = [Task(s, a, nb) for s in who for a in names for nb in notebooks_of(course, a)]
     todo = [t for t in tasks if force or not is_current(course, t)]
     by_student: dict[str, list[Task]] = {}
@@ -83,7 +91,8 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
                 for result in future.result():
                     key = (result["student"], result["assignment"], result["notebook"])
                     results[key] = result
-                    if "max_scores" in result:  # a grader error has no scores to record
+                    # A grader error has no scores to record; an environment failure's zeros are not the student's.
+                    if "max_scores" in result and not is_environment_failure(result):
                         gbmod.record(gb, result)
                     bar.update(1)
             bar.close()
@@ -93,11 +102,20 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
             results[task.key] = load_result(course, task) or failed_result(task, "no result")
     ordered = [results[t.key] for t in tasks]
     if not quiet:
-        counts = Counter(r["status"] for r in ordered)
-        skipped = len(tasks) - len(todo)
-        print(f"autograde: {len(todo)} graded, {skipped} already up to date; "
-              + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
-        for r in ordered:
-            if r["status"] in ("failed", "flagged"):
-                print(f"  {r['student']}/{r['assignment']}: {r['status']} ({r['reason'][:160]})")
+        print(summary(ordered, graded=len(todo), skipped=len(tasks) - len(todo)))
     return ordered
+
+
+def summary(results: list[dict], graded: int, skipped: int) -> str:
+    """The batch's counts, then failures of the environment (first), then the other failed and flagged."""
+    broken = [r for r in results if is_environment_failure(r)]
+    counts = Counter("failed (environment)" if is_environment_failure(r) else r["status"] for r in results)
+    lines = [f"autograde: {graded} graded, {skipped} already up to date; "
+             + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))]
+    if broken:
+        lines.append(f"{len(broken)} notebook(s) failed because of the grading environment, not the student "
+                     "(no score recorded; fix the set-up and run autograde again, which re-grades them):")
+        lines += [f"  {r['student']}/{r['assignment']}: failed ({r['reason'][:200]})" for r in broken]
+    lines += [f"  {r['student']}/{r['assignment']}: {r['status']} ({r['reason'][:160]})" for r in results
+              if r["status"] in ("failed", "flagged") and not is_environment_failure(r)]
+    return "\n".join(lines)

@@ -10,7 +10,8 @@ Input (JSON on stdin)::
     {"notebook": <nbformat v4 dict>, "cell_timeout": s, "budget": s, "max_output_bytes": n,
      "watch_torch": bool, "test_cells": [index, ...], "skip_cells": [index, ...]}
 
-Output (JSON on the original stdout)::
+Output (on the original stdout: the line ``kernel ready`` once the kernel and the prelude are
+up, before any cell runs, then this JSON)::
 
     {"notebook": <executed notebook>,
      "cells": {index: "ok" | "error" | "timeout" | "not run" | "skipped"},
@@ -162,16 +163,29 @@ del _pg_grading_install
 '''
 
 
+KERNEL_READY = b"kernel ready\n"  # the same bytes as sandbox.KERNEL_READY (this file imports nothing)
+_RESULT_FD: int | None = None
+
+
 def _real_stdout() -> int:
     """Keep the original stdout for the result; point fd 0 and 1 at /dev/null for everyone else.
 
     The kernel inherits fds 0-2; a student writing to fd 1 must not corrupt the JSON result.
     """
+    global _RESULT_FD
     saved = os.dup(1)  # non-inheritable: the kernel does not get it
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
+    _RESULT_FD = saved
     return saved
+
+
+def _announce_kernel_ready() -> None:
+    """Tell the grader, before any notebook code runs, that the kernel started: a failure
+    after this line may be the notebook's doing, one before it cannot be."""
+    if _RESULT_FD is not None:
+        os.write(_RESULT_FD, KERNEL_READY)
 
 
 async def _run(request: dict) -> dict:
@@ -267,6 +281,7 @@ async def _run(request: dict) -> dict:
             prelude = PRELUDE.replace("{token!r}", repr(token)).replace(
                 "{watch_torch!r}", repr(bool(request.get("watch_torch"))))
             await silent(prelude, timeout=120)
+            _announce_kernel_ready()
             check_expr = f"_pg_grading_check_{token}()"
             restore_expr = f"_pg_grading_restore_{token}()"
             test_cells = set(request.get("test_cells", []))

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import nbformat
 
-from . import integrity
+from . import environment, integrity
 from .cells import grade_id, is_answer, is_test, nbgrader_meta
 from .course import Course
 from .demos import cells_to_skip, code_sources, is_demo
 from .sandbox import Limits, run_notebook
 
 RESULT_VERSION = 1
+ENVIRONMENT = "environment"  # a failed notebook's reason starts "environment: " when the set-up failed it
 
 
 @dataclass(frozen=True)
@@ -175,16 +176,26 @@ def _reason_for_kernel(kernel: str, stopped_at: int | None) -> str | None:
     return kernel
 
 
+def read_source(course: Course, assignment: str, notebook: str):
+    """The source notebook (with solutions and hidden tests) and the release (the source if unreleased)."""
+    source = nbformat.read(course.solutions / assignment / f"{notebook}.ipynb", as_version=4)
+    release_path = course.notebooks / assignment / f"{notebook}.ipynb"
+    release = nbformat.read(release_path, as_version=4) if release_path.is_file() else source
+    return source, release
+
+
+def new_result(task: Task, source) -> dict:
+    """A result with every test cell at 0 and status ``missing``, to be filled in."""
+    maxima = {grade_id(c): float(nbgrader_meta(c).get("points", 0)) for c in source.cells if is_test(c)}
+    return {"version": RESULT_VERSION, "student": task.student, "assignment": task.assignment,
+            "notebook": task.notebook, "scores": dict.fromkeys(maxima, 0.0), "max_scores": maxima,
+            "flags": [], "status": "missing", "reason": "", "file": None, "sha256": None}
+
+
 def grade(course: Course, task: Task, options: Options = Options()) -> dict:
     """Grade one notebook; write the executed notebook and the result JSON under autograded/."""
-    source_path = course.solutions / task.assignment / f"{task.notebook}.ipynb"
-    release_path = course.notebooks / task.assignment / f"{task.notebook}.ipynb"
-    source = nbformat.read(source_path, as_version=4)
-    release = nbformat.read(release_path, as_version=4) if release_path.is_file() else source
-    maxima = {grade_id(c): float(nbgrader_meta(c).get("points", 0)) for c in source.cells if is_test(c)}
-    result = {"version": RESULT_VERSION, "student": task.student, "assignment": task.assignment,
-              "notebook": task.notebook, "scores": dict.fromkeys(maxima, 0.0), "max_scores": maxima,
-              "flags": [], "status": "missing", "reason": "", "file": None, "sha256": None}
+    source, release = read_source(course, task.assignment, task.notebook)
+    result = new_result(task, source)
     path, note = find_submission(course, task)
     out_dir = autograded_dir(course, task.student, task.assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -205,7 +216,15 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
         result["status"] = "failed"
         result["reason"] = f"unreadable notebook ({type(exc).__name__}: {str(exc)[:120]})"
         return _save(course, task, result)
+    executed = execute(source, nb, student_cells, options, result)
+    nbformat.write(executed, out_dir / f"{task.notebook}.ipynb")
+    return _save(course, task, result)
 
+
+def execute(source, nb, student_cells: list[int], options: Options, result: dict) -> nbformat.NotebookNode:
+    """Scan and run the assembled ``nb`` in the sandbox; fill ``result``'s scores, flags,
+    status and outcomes; return the executed notebook."""
+    maxima = result["max_scores"]
     all_sources = [c.source for c in nb.cells if c.cell_type == "code"]
     result["flags"] += integrity.scan_cells([(i, nb.cells[i].source) for i in student_cells], all_sources,
                                           task.assignment)
@@ -218,6 +237,8 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
                        test_cells=tests, skip_cells=skip)
     result["seconds"] = round(time.monotonic() - started, 2)
     result["sandbox_uid"] = run.get("uid")
+    if not run.get("kernel_started", True):
+        result["stderr"] = run.get("stderr", "")[-1000:]  # the set-up's error output; no notebook code ran
     executed = nbformat.from_dict(run["notebook"])
     outcomes = {int(k): v for k, v in run.get("cells", {}).items()}
     for index, cell in enumerate(executed.cells):
@@ -234,6 +255,10 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
     not_run = [i for i, v in outcomes.items() if v == "not run"]
     stopped_at = max(stopped) if run.get("kernel") != "ok" and stopped else (min(not_run) if not_run else None)
     failure = _reason_for_kernel(run.get("kernel", "ok"), stopped_at)
+    reference_sources, reference_imports = environment.reference_context(source)
+    cause = environment.failure(run, executed, reference_sources, reference_imports, options.limits, options.fast)
+    if cause:  # the reference would fail the same way: not the student's failure
+        failure = f"{ENVIRONMENT}: {cause}"
     if failure:
         result["status"], result["reason"] = "failed", failure
     elif result["flags"]:
@@ -244,8 +269,12 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
     if failure and result["flags"]:
         result["reason"] += "; flagged: " + "; ".join(result["flags"])
     result["outcomes"] = {str(k): v for k, v in sorted(outcomes.items())}
-    nbformat.write(executed, out_dir / f"{task.notebook}.ipynb")
-    return _save(course, task, result)
+    return executed
+
+
+def is_environment_failure(result: dict) -> bool:
+    """True for a notebook that failed because of the grading environment (see ``environment.py``)."""
+    return result.get("status") == "failed" and str(result.get("reason", "")).startswith(ENVIRONMENT + ":")
 
 
 def _save(course: Course, task: Task, result: dict) -> dict:
@@ -269,7 +298,7 @@ def load_result(course: Course, task: Task) -> dict | None:
 def is_current(course: Course, task: Task) -> bool:
     """True if ``task`` was graded from the file that is submitted now (resume skips it)."""
     result = load_result(course, task)
-    if result is None:
+    if result is None or is_environment_failure(result):  # a broken set-up's verdict is not final
         return False
     path, _ = find_submission(course, task)
     return (path is None and result["status"] == "missing") or (

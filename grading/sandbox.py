@@ -35,6 +35,7 @@ from pathlib import Path
 EXECUTOR = Path(__file__).with_name("executor.py")
 SANDBOX_EXECUTOR = "/opt/grader/executor.py"
 SCRATCH = "/tmp/work"
+KERNEL_READY = b"kernel ready\n"  # executor.py writes this first, once the kernel is up
 BASE_UID = 200000  # a sandbox runs as BASE_UID + the grading process's pid: unique while it runs
 
 
@@ -104,7 +105,7 @@ def protections(announce: bool = True) -> dict[str, bool]:
     return _PROTECTIONS
 
 
-def _python_roots() -> list[str]:
+def python_roots() -> list[str]:
     """Folders the sandboxed Python needs: installation, venv, and pg_helpers' source."""
     roots = {sys.base_prefix, sys.prefix}
     spec = importlib.util.find_spec("pg_helpers")
@@ -133,8 +134,10 @@ def sandbox_uid() -> int:
     return BASE_UID + os.getpid()  # no account needs to exist
 
 
-def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str], dict[str, str], str]:
-    """The command line, environment and working directory that run the executor for one notebook."""
+def command(limits: Limits, scratch: Path, fast: bool = True,
+            python_args: list[str] | None = None) -> tuple[list[str], dict[str, str], str]:
+    """The command line, environment and working directory that run the executor for one notebook
+    (or, with ``python_args``, ``python <python_args>`` in the same sandbox)."""
     have = protections()
     env = _env(fast)
     inner: list[str] = []
@@ -158,7 +161,7 @@ def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str]
         # /tmp (a CI clone, say) must have its venv and pg_helpers bound on top of it, not hidden.
         cmd += ["--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
                 "--dir", SCRATCH, "--chmod", "1777", SCRATCH]
-        roots = _python_roots()
+        roots = python_roots()
         # bwrap creates the bind targets' parent folders owner-only: open them to the sandbox uid.
         parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) not in ("/", "/tmp")})
         for parent in parents:
@@ -170,12 +173,12 @@ def command(limits: Limits, scratch: Path, fast: bool = True) -> tuple[list[str]
                 "--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
         if have["setpriv"]:
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
-        cmd += ["--", *inner, python, SANDBOX_EXECUTOR]
+        cmd += ["--", *inner, python, *(python_args or [SANDBOX_EXECUTOR])]
         return cmd, {}, "/"
     # Fallback: no mount namespace; at least a scratch folder, a scrubbed environment, no network.
     env["HOME"] = str(scratch)
     env["MPLCONFIGDIR"] = str(scratch / ".mpl")
-    cmd = (["unshare", "--net", "--"] if have["unshare"] else []) + inner + [python, str(EXECUTOR)]
+    cmd = (["unshare", "--net", "--"] if have["unshare"] else []) + inner + [python, *(python_args or [str(EXECUTOR)])]
     return cmd, env, str(scratch)
 
 
@@ -211,13 +214,49 @@ def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
                 proc.wait()
             out.seek(0)
             data = out.read()
+        # The executor announces the kernel before any notebook code runs; without that line
+        # nothing the submission wrote can have caused a failure.
+        kernel_started = data.startswith(KERNEL_READY)
+        data = data[len(KERNEL_READY):] if kernel_started else data
+        tail = stderr_path.read_bytes()[-2000:].decode(errors="replace")
         if failure is None:
             try:
                 result = json.loads(data)
                 result["uid"] = sandbox_uid() if protections()["setpriv"] else os.getuid()
+                result["kernel_started"] = kernel_started
+                if not kernel_started:
+                    result["stderr"] = tail  # why the kernel did not start (no notebook code wrote it)
                 return result
             except ValueError:
                 failure = "executor returned no result"
-        tail = stderr_path.read_bytes()[-2000:].decode(errors="replace")
         return {"kernel": f"sandbox failed: {failure}", "cells": {}, "tampering": [], "truncated": [], "memory": [],
-                "notebook": nb, "stderr": tail}
+                "notebook": nb, "stderr": tail, "kernel_started": kernel_started}
+
+
+PROBE = """\
+import importlib, json, sys
+try:
+    importlib.import_module(sys.argv[1])
+    error = None
+except BaseException as exc:
+    error = f"{type(exc).__name__}: {exc}"
+print(json.dumps({"error": error, "sys_path": sys.path, "executable": sys.executable}))
+"""
+
+
+def probe_import(module: str, limits: Limits = Limits(), fast: bool = True) -> dict:
+    """Import ``module`` alone in a fresh sandbox like a notebook's; say what happened and where
+    Python looked: ``{"error": None | "ModuleNotFoundError: ...", "sys_path": [...], ...}``."""
+    with tempfile.TemporaryDirectory(prefix="pg-probe-") as tmp:
+        scratch = Path(tmp)
+        os.chmod(scratch, 0o1777)
+        cmd, env, cwd = command(limits, scratch, fast, python_args=["-c", PROBE, module])
+        try:
+            proc = subprocess.run(cmd, capture_output=True, env=env, cwd=cwd, timeout=120, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            return {"error": "the probe timed out after 120 s", "sys_path": []}
+    try:
+        return json.loads(proc.stdout.decode(errors="replace").strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or [f"exit code {proc.returncode}"]
+        return {"error": f"Python did not start in the sandbox ({tail[0][:200]})", "sys_path": []}

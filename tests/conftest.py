@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -13,6 +14,24 @@ from grading.course import Course
 def copy_course(dest: Path) -> Course:
     """A copy of the course at ``dest`` with no gradebook and no grading state."""
     return Course().copy_to(dest)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def shared_preflight_cache(tmp_path_factory):
+    """One pre-flight cache for the whole run (xdist workers included), so the many temporary
+    copies of the course that grade the same notebooks with the same options pay for it once.
+    Tests of the pre-flight itself set a cache of their own."""
+    from grading.preflight import CACHE_ENV
+
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "preflight-cache"
+    old = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(folder)  # an environment variable: grading subprocesses share it too
+    yield folder
+    if old is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = old
 
 
 @pytest.fixture(scope="session")
