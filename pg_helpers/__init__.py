@@ -9,6 +9,7 @@ Modules, one concern each:
 - ``gradcheck``  finite-difference gradients
 - ``plotting``   learning curves and action-probability bars
 - ``progress``   progress bars that work in Jupyter, Colab and plain terminals
+- ``todo``       names the unfinished TODO behind an error in a fresh notebook (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
 - ``exact``      exact values and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
@@ -31,6 +32,9 @@ from .gradcheck import numerical_gradient
 from .plotting import plot_action_probs, plot_learning_curve, smooth
 from .progress import progress
 from .seeding import set_seed
+from .todo import install as _install_todo_notes
+
+_install_todo_notes()
 
 __all__ = [
     "check_close",
