@@ -10,6 +10,8 @@ Modules, one concern each:
 - ``plotting``   learning curves and action-probability bars
 - ``progress``   progress bars that work in Jupyter, Colab and plain terminals
 - ``todo``       names the unfinished TODO behind an error in a fresh notebook (installed on import)
+- ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
+                 cell because correct code warned (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
 - ``exact``      exact values and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
@@ -33,8 +35,10 @@ from .plotting import plot_action_probs, plot_learning_curve, smooth
 from .progress import progress
 from .seeding import set_seed
 from .todo import install as _install_todo_notes
+from .warnings_policy import install as _install_warnings_policy
 
 _install_todo_notes()
+_install_warnings_policy()
 
 __all__ = [
     "check_close",
