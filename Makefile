@@ -35,8 +35,13 @@ install: $(STAMP)
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# lab/config: the student's Validate settings (nbgrader_config.py) and nbgrader's instructor tools
+# (formgrader, course list, Create Assignment) switched off, for this lab only.
+LAB_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/lab/config"
+LAB_DIR ?= notebooks
+
 lab: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
+	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
 # System packages the grader uses: bubblewrap (sandbox) and PostgreSQL (shared-gradebook test).
 # Installed only as root with apt-get (a fresh CI machine); elsewhere the tool says what it lacks.
