@@ -7,13 +7,14 @@ BIN := $(VENV)/bin
 CONSTRAINTS ?= constraints/ci.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test release bench install clean-grading help system-deps collect autograde feedback export \
+.PHONY: lab test release student-export bench install clean-grading help system-deps collect autograde feedback export \
 	grading-report bench-grading
 
 help:
 	@echo "make lab      install the course into .venv and open JupyterLab on notebooks/"
 	@echo "make test     install, then run the whole test suite (what CI runs)"
 	@echo "make release  regenerate notebooks/ from solutions/ (never edit notebooks/ by hand)"
+	@echo "make student-export  the student folder, dist/student (notebooks, pg_helpers, README)"
 	@echo "make bench    speed benchmarks (ratios against baselines measured in the same run)"
 	@echo "grading (instructors; see grading/README.md):"
 	@echo "  make collect DOWNLOAD=lms.zip   file an LMS download into submitted/"
@@ -35,8 +36,13 @@ install: $(STAMP)
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
+# lab/config: the student's Validate settings (nbgrader_config.py) and nbgrader's instructor tools
+# (formgrader, course list, Create Assignment) switched off, for this lab only.
+LAB_ENV := PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/lab/config"
+LAB_DIR ?= notebooks
+
 lab: $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab --notebook-dir=notebooks $(ALLOW_ROOT) $(LAB_ARGS)
+	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
 # System packages the grader uses: bubblewrap (sandbox) and PostgreSQL (shared-gradebook test).
 # Installed only as root with apt-get (a fresh CI machine); elsewhere the tool says what it lacks.
@@ -54,6 +60,12 @@ system-deps:
 test: system-deps $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" PG_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadfile \
 		--nbval-lax --nbval-current-env tests solutions
+
+# The folder students download (dist/student): notebooks/, pg_helpers/, environment.yml, pyproject.toml,
+# lab/config and a student README; no solutions, grading code or hidden tests.
+student-export: $(STAMP)
+	rm -rf dist/student
+	$(BIN)/python -m grading student-export -o dist/student
 
 release: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m grading release

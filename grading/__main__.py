@@ -38,6 +38,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     p.add_argument("--quiet", action="store_true", help="print only problems")
 
+    p = sub.add_parser("student-export", help="the student folder: notebooks, pg_helpers, README; nothing else")
+    p.add_argument("-o", "--output", type=Path, default=Path("dist/student"), help="folder to create (default: dist/student)")
+
     p = sub.add_parser("check", help="lint the solution notebooks and check the releases for leaks")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
 
@@ -102,6 +105,10 @@ def main(argv: list[str] | None = None) -> int | None:
     course = Course(args.course.resolve()) if args.course else Course()
     if args.command == "release":
         release(course, args.assignments, quiet=args.quiet)
+    elif args.command == "student-export":
+        from .student_export import student_export
+
+        print(f"student folder written to {student_export(course, args.output.resolve())}")
     elif args.command == "check":
         from .lint import check_course
 

@@ -83,11 +83,20 @@ class Course:
         shutil.copy2(self.root / "pyproject.toml", dest / "pyproject.toml")
         return Course(dest)
 
+    def _settings(self) -> dict:
+        with open(self.root / "pyproject.toml", "rb") as f:
+            return tomllib.load(f).get("tool", {}).get("pg-course", {})
+
+    def colab_repository(self) -> tuple[str, str]:
+        """GitHub ``owner/name`` and branch the Colab badges open (``[tool.pg-course] repository``, ``branch``)."""
+        from .colab_badges import check_repository
+
+        settings = self._settings()
+        return check_repository(str(settings.get("repository", "")).strip()), str(settings.get("branch", "main")).strip()
+
     def colab_install_spec(self) -> str:
         """The pip spec Colab installs the course from (``[tool.pg-course] colab-install``)."""
-        with open(self.root / "pyproject.toml", "rb") as f:
-            meta = tomllib.load(f)
-        spec = meta.get("tool", {}).get("pg-course", {}).get("colab-install", "")
+        spec = self._settings().get("colab-install", "")
         if not isinstance(spec, str):
             raise SystemExit(f"[tool.pg-course] colab-install must be a string, got {spec!r}")
         return spec.strip()

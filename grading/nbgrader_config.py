@@ -16,6 +16,7 @@ if str(COURSE_ROOT) not in sys.path:
 
 from grading.course import Course  # noqa: E402
 from grading.nbgrader_scoring import AUTOGRADE_PREPROCESSORS  # noqa: E402
+from grading.stubs import generate_assignment_preprocessors  # noqa: E402
 
 c.CourseDirectory.root = str(COURSE_ROOT)
 # solutions/<assignment>/<nb>.ipynb is released to notebooks/<assignment>/<nb>.ipynb.
@@ -23,8 +24,12 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = Course(COURSE_ROOT).gradebook_url
 
-# Student-facing stub for every answer cell.
+# Student-facing stub for every answer cell: nbgrader's default, except that NamedStubs makes each
+# answer cell's stub name its function (or set its ANSWER_ variable to None), see grading/stubs.py.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
+# The "Open in Colab" badge under each released notebook's title ([tool.pg-course] repository).
+c.StudentHeader.colab_repository, c.StudentHeader.colab_branch = Course(COURSE_ROOT).colab_repository()
 
 # Execution while autograding. Execute.* wins over ExecutePreprocessor.* in nbgrader.
 c.Execute.timeout = 90  # seconds per cell; FAST-mode training cells take a few seconds

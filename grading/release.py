@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 
+from .colab_badges import readme_with_badges
 from .colab_cell import colab_cell
 from .course import Course
 from .nbgrader_cli import run_nbgrader
@@ -50,3 +51,16 @@ def release(course: Course, assignments: list[str] | None = None, quiet: bool = 
         run_nbgrader(course, *args, capture=quiet)
         if not quiet:
             print(f"{name}: released to {course.release_notebook(name).relative_to(course.root)}")
+    write_readme_badges(course)
+
+
+def write_readme_badges(course: Course) -> None:
+    """Rewrite the README's Colab badges from ``[tool.pg-course] repository`` (only if they changed)."""
+    readme = course.root / "README.md"
+    if not readme.is_file():  # a course copy without the README (the tests' temporary copies)
+        return
+    text = readme.read_text()
+    repository, branch = course.colab_repository()
+    new = readme_with_badges(text, repository, branch, course.assignments())
+    if new != text:
+        readme.write_text(new)

@@ -8,7 +8,12 @@ Modules, one concern each:
 - ``checks``     assertions for visible tests, with uniform expected/got messages
 - ``gradcheck``  finite-difference gradients
 - ``plotting``   learning curves and action-probability bars
+- ``style``      the course's plot style (colour-blind-safe, applied on import), outside legends,
+                 visible reference lines, titles and alt text
 - ``progress``   progress bars that work in Jupyter, Colab and plain terminals
+- ``todo``       names the unfinished TODO behind an error in a fresh notebook (installed on import)
+- ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
+                 cell because correct code warned (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
 - ``exact``      exact values and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
@@ -33,6 +38,13 @@ from .gradcheck import numerical_gradient
 from .plotting import plot_action_probs, plot_learning_curve, smooth
 from .progress import progress
 from .seeding import set_seed
+from .style import describe, legend_outside, reference_line, use_course_style
+from .todo import install as _install_todo_notes
+from .warnings_policy import install as _install_warnings_policy
+
+_install_todo_notes()
+_install_warnings_policy()
+use_course_style()
 
 __all__ = [
     "check_close",
@@ -40,16 +52,20 @@ __all__ = [
     "check_probability_vector",
     "check_shape",
     "check_true",
+    "describe",
     "fast_mode",
+    "legend_outside",
     "numerical_gradient",
     "passed",
     "pick",
     "plot_action_probs",
     "plot_learning_curve",
     "progress",
+    "reference_line",
     "set_seed",
     "smooth",
     "to_numpy",
+    "use_course_style",
 ]
 
 __version__ = "0.1.0"

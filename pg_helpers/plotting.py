@@ -1,7 +1,8 @@
 """Plots the notebooks share: learning curves and action-probability bars.
 
 Introduced in notebook 01 (bars) and notebook 01's experiment (curves). Every function draws on
-a given ``ax`` (or a new one) and returns the ``Axes``, so cells can add to the figure.
+a given ``ax`` (or a new one) and returns the ``Axes``, so cells can add to the figure. They follow
+the course style (``pg_helpers.style``): legends outside the data, reference lines kept visible.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .checks import to_numpy
+from .style import legend_outside, palette, reference_line
 
 
 def smooth(values: Sequence[float], window: int) -> np.ndarray:
@@ -44,7 +46,8 @@ def plot_learning_curve(
 ) -> plt.Axes:
     """Plot a curve (raw, faint) and its moving average, with an optional horizontal reference.
 
-    ``reference`` draws a dashed line, e.g. CartPole's 500 or an exact optimum.
+    ``reference`` draws a dashed line, e.g. CartPole's 500 or an exact optimum, kept off the frame;
+    the legend goes to the right of the axes.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(6, 3.5))
@@ -52,18 +55,18 @@ def plot_learning_curve(
     xs = np.arange(y.size) if x is None else to_numpy(x, "x").ravel()
     if xs.shape != y.shape:
         raise ValueError(f"x has {xs.size} points but values has {y.size}")
-    if show_raw and smooth_window > 1:
-        ax.plot(xs, y, alpha=0.25, linewidth=0.8)
-    line_color = ax.lines[-1].get_color() if (show_raw and smooth_window > 1) else None
-    ax.plot(xs, smooth(y, smooth_window), label=label, color=line_color)
+    (main,) = ax.plot(xs, smooth(y, smooth_window), label=label)
+    if show_raw and smooth_window > 1:  # the raw values, faint, in the smoothed curve's colour and style
+        ax.plot(xs, y, alpha=0.25, linewidth=0.8, color=main.get_color(), linestyle=main.get_linestyle(),
+                zorder=main.get_zorder() - 0.1)
     if reference is not None:
-        ax.axhline(reference, linestyle="--", color="black", linewidth=1, label=reference_label)
+        reference_line(ax, reference, reference_label)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)
     if label or reference_label:
-        ax.legend(loc="best")
+        legend_outside(ax)
     return ax
 
 
@@ -82,7 +85,7 @@ def plot_action_probs(
         raise ValueError(f"{p.size} probabilities but {len(names)} labels")
     if ax is None:
         _, ax = plt.subplots(figsize=(4, 3))
-    bars = ax.bar(names, p, color="tab:blue")
+    bars = ax.bar(names, p, color=palette()[0])
     if annotate:
         for bar, value in zip(bars, p):
             ax.text(bar.get_x() + bar.get_width() / 2, value, f"{value:.2f}", ha="center", va="bottom")

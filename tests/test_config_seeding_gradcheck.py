@@ -20,6 +20,16 @@ def test_fast_mode_reads_the_environment(monkeypatch, value, expected):
 
 def test_fast_mode_unset_is_full(monkeypatch):
     monkeypatch.delenv("PG_FAST", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert pg.fast_mode() is False
+
+
+@pytest.mark.parametrize("execution, expected", [("validate", True), ("autograde", False)])
+def test_nbgrader_validate_is_fast_unless_pg_fast_says_otherwise(monkeypatch, execution, expected):
+    monkeypatch.delenv("PG_FAST", raising=False)
+    monkeypatch.setenv("NBGRADER_EXECUTION", execution)
+    assert pg.fast_mode() is expected
+    monkeypatch.setenv("PG_FAST", "0")  # an explicit setting wins
     assert pg.fast_mode() is False
 
 

@@ -41,7 +41,3 @@ def test_action_probs_bars():
         pg.plot_action_probs([0.5, 0.3, 0.2], ["a", "b"])
     plt.close("all")
 
-
-def test_progress_counts():
-    bar = pg.progress(range(5), desc="test", disable=True)
-    assert sum(1 for _ in bar) == 5
