@@ -80,7 +80,8 @@ def run_reinforce(nb, seed: int) -> Result:
 
 
 def run_one_episode_loop(nb, seed: int, max_seconds: float) -> Result:
-    """The common loop (notebook section 8): 4-128-2 MLP, Adam 0.01, gamma 0.99, one episode per update."""
+    """The common loop (notebook section 8): 4-128-2 MLP, Adam 0.01, gamma 0.99, one episode per update,
+    the episode's returns standardised (mean 0, standard deviation 1) as such tutorials do."""
     import gymnasium as gym
 
     torch.manual_seed(seed)
@@ -95,7 +96,8 @@ def run_one_episode_loop(nb, seed: int, max_seconds: float) -> Result:
     while clock.elapsed() < max_seconds:
         obs, act, rew, _, _ = nb.collect_episode(env, lambda o: int(act_batch(o[None])[0]),
                                                  seed=seed if episode == 0 else None)
-        ret = torch.as_tensor(nb.discounted_returns(rew, 0.99), dtype=torch.float32)
+        ret = nb.reward_to_go(rew, 0.99)  # (T,)
+        ret = torch.as_tensor((ret - ret.mean()) / (ret.std() + 1e-8), dtype=torch.float32)
         logp = torch.log_softmax(policy(torch.as_tensor(obs)), dim=-1)[torch.arange(len(act)), torch.as_tensor(act)]
         loss = -(logp * ret).sum()
         optimizer.zero_grad()

@@ -43,7 +43,7 @@ def load(path: Path = NOTEBOOK) -> ModuleType:
             source = source.split("\ndemo_policy = ")[0]
         exec(compile(source, f"{path.name}:cell", "exec"), namespace)
     missing = [n for n in ("Config", "make_policy", "sampler", "reinforce_update", "collect_episode",
-                           "discounted_returns") if n not in namespace]
+                           "reward_to_go") if n not in namespace]
     if missing:
         raise RuntimeError(f"{path}: the notebook no longer defines {missing}; update benchmarks/notebook_code.py")
     return module

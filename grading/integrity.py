@@ -56,8 +56,17 @@ IPYTHON_HISTORY = re.compile(r"^(In|Out|_ih|_oh|_dh|_i{1,3}|_i\d+|_\d+|__)$")
 SUSPICIOUS_STRINGS = re.compile(r"solutions/|gradebook|submitted/|autograded|hidden tests|\.ipynb|nbgrader|/work/"
                                 r"|/proc/", re.IGNORECASE)
 ALLOWED_MAGICS = {"matplotlib", "time", "timeit", "config"}
-# pg_helpers modules that hold reference answers to exercises (notebook 01's softmax policy).
-ANSWER_MODULES = {"policies"}
+# pg_helpers modules that hold reference answers to exercises -> the assignments they answer.
+# A later notebook may use a reference form; only the students of the notebook it answers are flagged.
+ANSWER_MODULES: dict[str, set[str]] = {
+    "policies": {"01_softmax_policy"},
+    "returns": {"02_log_derivative_trick"},
+}
+
+
+def answer_modules(assignment: str | None) -> set[str]:
+    """The pg_helpers modules that answer ``assignment``'s exercises (all of them when it is unknown)."""
+    return {m for m, answered in ANSWER_MODULES.items() if assignment is None or assignment in answered}
 
 
 def _root(node: ast.AST) -> str | None:
@@ -98,9 +107,14 @@ def _python_source(source: str) -> tuple[str, list[str]]:
     return "\n".join(lines), found
 
 
-def scan_source(source: str, imported: set[str] | None = None) -> list[str]:
-    """Findings for one cell's source (empty if nothing suspicious)."""
+def scan_source(source: str, imported: set[str] | None = None, assignment: str | None = None) -> list[str]:
+    """Findings for one cell's source (empty if nothing suspicious).
+
+    ``assignment`` decides which reference-answer modules count (see ``ANSWER_MODULES``);
+    None treats every one of them as an answer.
+    """
     code, found = _python_source(source)
+    answers = answer_modules(assignment)
     try:
         tree = ast.parse(code)
     except SyntaxError:
@@ -137,7 +151,7 @@ def scan_source(source: str, imported: set[str] | None = None) -> list[str]:
                 if top in FORBIDDEN_IMPORTS:
                     found.append(f"imports {mod}")
                 names = mod.split(".")[1:2] + ([a.name for a in node.names] if isinstance(node, ast.ImportFrom) else [])
-                if top == "pg_helpers" and ANSWER_MODULES & set(names):
+                if top == "pg_helpers" and answers & set(names):
                     found.append(f"imports {mod} (reference answers)")
             if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in {"os", "sys"}:
                 for alias in node.names:
@@ -145,7 +159,7 @@ def scan_source(source: str, imported: set[str] | None = None) -> list[str]:
                         found.append(f"imports {node.module}.{alias.name}")
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in FORBIDDEN_CALLS:
             found.append(f"calls {node.func.id}() ({FORBIDDEN_CALLS[node.func.id]})")
-        elif isinstance(node, ast.Attribute) and node.attr in ANSWER_MODULES and _root(node) in {"pg", "pg_helpers"}:
+        elif isinstance(node, ast.Attribute) and node.attr in answers and _root(node) in {"pg", "pg_helpers"}:
             found.append(f"uses {_dotted(node)} (reference answers)")
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRS:
             found.append(f"uses .{node.attr} ({FORBIDDEN_ATTRS[node.attr]})")
@@ -178,11 +192,11 @@ def imported_names(sources: list[str]) -> set[str]:
     return names
 
 
-def scan_cells(cells: list[tuple[int, str]], context_sources: list[str]) -> list[str]:
-    """Findings for the student's cells ``(index, source)``, each prefixed with its cell number."""
+def scan_cells(cells: list[tuple[int, str]], context_sources: list[str], assignment: str | None = None) -> list[str]:
+    """Findings for the student's cells ``(index, source)`` of ``assignment``, each prefixed with its cell number."""
     imported = imported_names(context_sources)
     out = []
     for index, source in cells:
-        for finding in scan_source(source, imported):
+        for finding in scan_source(source, imported, assignment):
             out.append(f"cell {index}: {finding}")
     return out

@@ -12,7 +12,9 @@ Modules, one concern each:
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
 - ``exact``      exact values and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
-- ``rollout``    vectorized CartPole episodes as padded (T, N) batches (notebook 03)
+- ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03)
+- ``returns``    the reference reward-to-go for notebooks after 02 (02's answer: not imported at
+                 the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """

@@ -36,10 +36,14 @@ def make_cartpole_vec(num_envs: int, max_episode_steps: int = 500) -> gym.vector
 
 
 @dataclass
-class EpisodeBatch:
-    """One finished episode per column, time-major, zero after each episode's last step (notebook 03).
+class RolloutBatch:
+    """A time-major (T, N) batch of rollouts from N vectorized environments, e.g. CartPole (notebook 03).
 
-    Shapes: T = longest episode in the batch, N = number of episodes.
+    ``collect_episodes`` returns one finished episode per column, zero after its last step:
+    T = the longest episode, N = the number of episodes. A column may also hold several episodes
+    back to back (``dones`` marks each one's last step); the per-episode fields ``terminated``,
+    ``ep_ret`` and ``ep_len`` then list the episodes column by column. (The tabular MDP of
+    notebook 02 has its own, episode-major batch in ``pg_helpers.envs.tabular_mdp``.)
     """
 
     obs: np.ndarray
@@ -51,13 +55,13 @@ class EpisodeBatch:
     dones: np.ndarray
     """(T, N) bool: True exactly at each episode's last step (terminated or truncated)."""
     mask: np.ndarray
-    """(T, N) bool: True for steps inside the episode (t < ep_len[n])."""
+    """(T, N) bool: True for real steps, False for padding (from collect_episodes: t < ep_len[n])."""
     terminated: np.ndarray
-    """(N,) bool: the episode ended in a terminal state (False: cut off by the time limit)."""
+    """(num_episodes,) bool: the episode ended in a terminal state (False: cut off by the time limit)."""
     ep_ret: np.ndarray
-    """(N,) float64: undiscounted episode returns."""
+    """(num_episodes,) float64: undiscounted episode returns."""
     ep_len: np.ndarray
-    """(N,) int64: episode lengths."""
+    """(num_episodes,) int64: episode lengths."""
 
     @property
     def num_episodes(self) -> int:
@@ -70,7 +74,7 @@ class EpisodeBatch:
 
 
 def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None = None,
-                     max_steps: int = 100_000) -> EpisodeBatch:
+                     max_steps: int = 100_000) -> RolloutBatch:
     """Run every copy of ``envs`` for exactly one episode, in lockstep; introduced in notebook 03.
 
     ``act_fn(obs)`` gets the (N, obs_dim) observations and returns N discrete actions.
@@ -111,7 +115,7 @@ def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None
     ep_len = mask.sum(axis=0).astype(np.int64)
     cols = np.arange(num_envs)
     rew_arr = np.where(mask, rew_buf[:t], np.float32(0))
-    return EpisodeBatch(
+    return RolloutBatch(
         obs=np.where(mask.reshape(mask.shape + (1,) * (obs_buf.ndim - 2)), obs_buf[:t], np.float32(0)),
         act=np.where(mask, act_buf[:t], 0),
         rew=rew_arr,

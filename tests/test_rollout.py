@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from gymnasium.vector import AutoresetMode
 
-from pg_helpers.rollout import EpisodeBatch, collect_episodes, evaluate, make_cartpole_vec, sample_actions
+from pg_helpers.rollout import RolloutBatch, collect_episodes, evaluate, make_cartpole_vec, sample_actions
 
 
 def balance(obs: np.ndarray) -> np.ndarray:
@@ -20,7 +20,7 @@ def random_policy(seed: int):
     return lambda obs: rng.integers(0, 2, size=obs.shape[0])
 
 
-def check_batch_invariants(batch: EpisodeBatch) -> None:
+def check_batch_invariants(batch: RolloutBatch) -> None:
     T, N = batch.act.shape
     assert batch.obs.shape == (T, N, 4) and batch.obs.dtype == np.float32
     assert batch.rew.shape == batch.dones.shape == batch.mask.shape == (T, N)

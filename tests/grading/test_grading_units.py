@@ -30,7 +30,7 @@ def test_scan_passes_the_solutions(name):
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     cells = [(i, without_markers(c.source)) for i, c in enumerate(nb.cells) if c.cell_type == "code"
              and not is_test(c) and grade_id(c) != "colab_setup"]
-    assert integrity.scan_cells(cells, sources) == []
+    assert integrity.scan_cells(cells, sources, name) == []
 
 
 @pytest.mark.parametrize("code, phrase", [
@@ -63,6 +63,29 @@ def test_scan_passes_the_solutions(name):
 def test_scan_flags_tricks(code, phrase):
     found = integrity.scan_source(code)
     assert any(phrase in f for f in found), found
+
+
+@pytest.mark.parametrize("code", [
+    "from pg_helpers.returns import reward_to_go",
+    "from pg_helpers import returns",
+    "G = pg_helpers.returns.reward_to_go(rew, 0.9)",
+])
+def test_scan_flags_a_reference_answer_only_in_the_notebook_it_answers(code):
+    flagged = integrity.scan_cells([(5, code)], [code], "02_log_derivative_trick")
+    assert flagged and all("(reference answers)" in f and f.startswith("cell 5:") for f in flagged), flagged
+    assert integrity.scan_cells([(5, code)], [code], "03_reinforce") == []  # 03 may import 02's reference
+    assert integrity.scan_source(code)  # an unknown assignment counts every reference module
+
+
+def test_answer_modules_name_real_modules_and_assignments():
+    import importlib
+
+    for module, assignments in integrity.ANSWER_MODULES.items():
+        importlib.import_module(f"pg_helpers.{module}")
+        assert assignments and assignments <= set(NAMES), (module, assignments)
+    assert integrity.answer_modules("01_softmax_policy") == {"policies"}
+    assert integrity.answer_modules("02_log_derivative_trick") == {"returns"}
+    assert integrity.answer_modules("03_reinforce") == set()
 
 
 def test_scan_allows_ordinary_code():

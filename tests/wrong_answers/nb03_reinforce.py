@@ -2,17 +2,16 @@
 
 Test cells not named in ``scores`` get full marks. reinforce_update uses the student's own
 batched_returns and reinforce_loss, so a mistake there also costs the reinforce_update tests
-whenever it changes the update (noted per answer).
+whenever it changes the update (noted per answer). Every mistake on a TODO's central point
+(issue 8) loses that TODO's visible point too, not only the hidden ones.
 """
 
 from . import WrongAnswer
 
-_RETURNS_HEAD = '''def discounted_returns(rew, gamma):
-    """Reward-to-go of one episode."""
-'''
-
 _BATCHED_HEAD = '''def batched_returns(rew, dones, gamma):
     """Reward-to-go for a time-major batch."""
+    rew = np.asarray(rew, dtype=float)
+    ret = np.zeros_like(rew)
 '''
 
 _COLLECT_HEAD = '''def collect_episode(env, policy, seed=None):
@@ -22,97 +21,73 @@ _COLLECT_HEAD = '''def collect_episode(env, policy, seed=None):
     terminated = truncated = False
 '''
 
+_COLLECT_LOOP = '''    while not (terminated or truncated):
+        act = policy(obs)
+        next_obs, rew, terminated, truncated, _ = env.step(act)
+        obs_list.append(obs); act_list.append(act); rew_list.append(rew)
+        obs = next_obs
+'''
+
 _UPDATE_HEAD = '''def reinforce_update(policy, optimizer, batch, gamma, discount_weight=False):
     """One REINFORCE step."""
+    ret = batched_returns(batch.rew, batch.dones, gamma)
+'''
+
+_GAMMA_T = '''    if discount_weight:  # gamma ** (steps since the episode's start)
+        weights, weight = np.empty(ret.shape), np.ones(ret.shape[1])
+        for t in range(ret.shape[0]):
+            weights[t] = weight
+            weight = np.where(batch.dones[t], 1.0, gamma * weight)
+        ret = ret * weights
 '''
 
 _UPDATE_LOGP = '''    logits = policy(torch.as_tensor(batch.obs, dtype=torch.float32))
     logp = torch.log_softmax(logits, dim=-1).gather(-1, torch.as_tensor(batch.act).unsqueeze(-1)).squeeze(-1)
+    loss = reinforce_loss(logp, torch.as_tensor(ret, dtype=torch.float32))
 '''
+
+_STEP = '''    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item()
+'''
+
+_ALL_UPDATE = {"test_reinforce_update": 0, "test_reinforce_update_hidden": 0}
 
 _SINGLE = {w.name: w for w in [
     WrongAnswer(
-        name="returns-quadratic",
-        answers={"discounted_returns": _RETURNS_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    return np.array([sum(gamma ** (k - t) * rew[k] for k in range(t, len(rew))) for t in range(len(rew))])
-'''},
-        scores={},
-        why="O(T^2) double sum: slow but correct, so full marks",
-    ),
-    WrongAnswer(
-        name="returns-no-discount",
-        answers={"discounted_returns": _RETURNS_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    return np.cumsum(rew[::-1])[::-1]
-'''},
-        scores={"test_discounted_returns": 0, "test_discounted_returns_hidden": 0},
-        why="missing discount: plain sum of the future rewards",
-    ),
-    WrongAnswer(
-        name="returns-forward",
-        answers={"discounted_returns": _RETURNS_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    ret = np.zeros_like(rew)
-    running = 0.0
-    for t in range(len(rew)):
-        running = rew[t] + gamma * running
-        ret[t] = running
-    return ret
-'''},
-        scores={"test_discounted_returns": 0, "test_discounted_returns_hidden": 0},
-        why="forward instead of backward accumulation (discounted past, not future)",
-    ),
-    WrongAnswer(
-        name="returns-int-buffer",
-        answers={"discounted_returns": _RETURNS_HEAD + '''    ret = np.zeros_like(rew)
-    running = 0.0
-    for t in reversed(range(len(rew))):
-        running = rew[t] + gamma * running
-        ret[t] = running
-    return ret
-'''},
-        scores={"test_discounted_returns_hidden": 0},
-        why="np.zeros_like on a list of ints makes an int buffer that truncates the returns",
-    ),
-    WrongAnswer(
         name="batched-no-reset",
-        answers={"batched_returns": _BATCHED_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    ret = np.zeros_like(rew)
-    running = np.zeros(rew.shape[1])
+        answers={"batched_returns": _BATCHED_HEAD + '''    running = np.zeros(rew.shape[1])
     for t in reversed(range(rew.shape[0])):
         running = rew[t] + gamma * running
         ret[t] = running
     return ret
 '''},
-        # one zero-padded episode per column: ignoring dones changes nothing in reinforce_update
-        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0},
+        # the update's visible and hidden tests have columns holding two episodes or more
+        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0, **_ALL_UPDATE},
         why="returns carried across episode boundaries (dones ignored)",
     ),
     WrongAnswer(
         name="batched-reset-one-step-late",
-        answers={"batched_returns": _BATCHED_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    ret = np.zeros_like(rew)
-    running = np.zeros(rew.shape[1])
+        answers={"batched_returns": _BATCHED_HEAD + '''    running = np.zeros(rew.shape[1])
     for t in reversed(range(rew.shape[0])):
         running = rew[t] + gamma * running
         ret[t] = running
         running = running * (1 - dones[t])
     return ret
 '''},
-        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0,
-                "test_reinforce_update": 0, "test_reinforce_update_hidden": 0},
+        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0, **_ALL_UPDATE},
         why="reset one step off: the done step keeps the next episode's return, the step before loses its own",
     ),
     WrongAnswer(
         name="batched-wrong-axis",
-        answers={"batched_returns": _BATCHED_HEAD + '''    rew = np.asarray(rew, dtype=float)
-    ret = np.zeros_like(rew)
-    running = np.zeros(rew.shape[0])
+        answers={"batched_returns": _BATCHED_HEAD + '''    running = np.zeros(rew.shape[0])
     for t in reversed(range(rew.shape[1])):
         running = rew[:, t] + gamma * (1 - dones[:, t]) * running
         ret[:, t] = running
     return ret
 '''},
-        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0,
-                "test_reinforce_update": 0, "test_reinforce_update_hidden": 0},
+        scores={"test_batched_returns": 0, "test_batched_returns_hidden": 0, **_ALL_UPDATE},
         why="time taken along axis 1: the batch read as (N, T)",
     ),
     WrongAnswer(
@@ -124,7 +99,7 @@ _SINGLE = {w.name: w for w in [
         obs = next_obs
     return np.array(obs_list), np.array(act_list), np.array(rew_list, dtype=float), terminated, truncated
 '''},
-        scores={"test_collect_episode_hidden": 0},
+        scores={"test_collect_episode": 0, "test_collect_episode_hidden": 0},
         why="loops until terminated only: steps past a time limit",
     ),
     WrongAnswer(
@@ -140,24 +115,25 @@ _SINGLE = {w.name: w for w in [
     ),
     WrongAnswer(
         name="collect-merged-flags",
-        answers={"collect_episode": _COLLECT_HEAD + '''    while not (terminated or truncated):
-        act = policy(obs)
-        next_obs, rew, terminated, truncated, _ = env.step(act)
-        obs_list.append(obs); act_list.append(act); rew_list.append(rew)
-        obs = next_obs
-    done = terminated or truncated
+        answers={"collect_episode": _COLLECT_HEAD + _COLLECT_LOOP + '''    done = terminated or truncated
     return np.array(obs_list), np.array(act_list), np.array(rew_list, dtype=float), done, truncated
 '''},
-        scores={"test_collect_episode_hidden": 0},
+        scores={"test_collect_episode": 0, "test_collect_episode_hidden": 0},
         why="reports a time-limit cut-off as termination",
+    ),
+    WrongAnswer(
+        name="collect-no-seed",
+        answers={"collect_episode": _COLLECT_HEAD.replace("env.reset(seed=seed)", "env.reset()") + _COLLECT_LOOP + '''    return np.array(obs_list), np.array(act_list), np.array(rew_list, dtype=float), terminated, truncated
+'''},
+        scores={"test_collect_episode": 0, "test_collect_episode_hidden": 0},
+        why="never passes the seed to reset: the episode is not reproducible",
     ),
     WrongAnswer(
         name="loss-sign",
         answers={"reinforce_loss": '''def reinforce_loss(logp, ret):
     return (logp * ret).sum() / logp.shape[1]
 '''},
-        scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0,
-                "test_reinforce_update": 0, "test_reinforce_update_hidden": 0},
+        scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0, **_ALL_UPDATE},
         why="sign error: gradient descent on the return",
     ),
     WrongAnswer(
@@ -165,60 +141,70 @@ _SINGLE = {w.name: w for w in [
         answers={"reinforce_loss": '''def reinforce_loss(logp, ret):
     return -(logp * ret).sum() / logp.shape[0]
 '''},
-        scores={"test_reinforce_loss_hidden": 0, "test_reinforce_update": 0, "test_reinforce_update_hidden": 0},
-        why="wrong axis: divides by the number of time steps, not of episodes (equal in the visible 2x2 case)",
+        scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0, **_ALL_UPDATE},
+        why="wrong axis: divides by the number of time steps, not of episodes",
+    ),
+    WrongAnswer(
+        name="loss-mean-over-entries",
+        answers={"reinforce_loss": '''def reinforce_loss(logp, ret):
+    return -(logp * ret).mean()
+'''},
+        scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0, **_ALL_UPDATE},
+        why="mean over all T*N entries: divides by steps times episodes",
     ),
     WrongAnswer(
         name="update-no-zero-grad",
-        answers={"reinforce_update": _UPDATE_HEAD + '''    ret = batched_returns(batch.rew, batch.dones, gamma)
-    if discount_weight:
-        ret = ret * gamma ** np.arange(ret.shape[0])[:, None]
-''' + _UPDATE_LOGP + '''    loss = reinforce_loss(logp, torch.as_tensor(ret, dtype=torch.float32))
-    loss.backward()
+        answers={"reinforce_update": _UPDATE_HEAD + _GAMMA_T + _UPDATE_LOGP + '''    loss.backward()
     optimizer.step()
     return loss.item()
 '''},
-        scores={"test_reinforce_update_hidden": 0},
+        scores=_ALL_UPDATE,
         why="never calls zero_grad: gradients pile up from one update to the next",
     ),
     WrongAnswer(
-        name="update-ignores-discount-weight",
-        answers={"reinforce_update": _UPDATE_HEAD + '''    ret = batched_returns(batch.rew, batch.dones, gamma)
-''' + _UPDATE_LOGP + '''    loss = reinforce_loss(logp, torch.as_tensor(ret, dtype=torch.float32))
+        name="update-zero-grad-after-backward",
+        answers={"reinforce_update": _UPDATE_HEAD + _GAMMA_T + _UPDATE_LOGP + '''    loss.backward()
     optimizer.zero_grad()
-    loss.backward()
     optimizer.step()
     return loss.item()
 '''},
-        scores={"test_reinforce_update_hidden": 0},
+        scores=_ALL_UPDATE,
+        why="zero_grad between backward and step: the step sees no gradient",
+    ),
+    WrongAnswer(
+        name="update-ignores-discount-weight",
+        answers={"reinforce_update": _UPDATE_HEAD + _UPDATE_LOGP + _STEP},
+        scores=_ALL_UPDATE,
         why="the textbook's gamma^t factor is never applied",
     ),
     WrongAnswer(
+        name="update-gamma-t-by-row",
+        answers={"reinforce_update": _UPDATE_HEAD + '''    if discount_weight:
+        ret = ret * gamma ** np.arange(ret.shape[0])[:, None]  # row index as t
+''' + _UPDATE_LOGP + _STEP},
+        scores=_ALL_UPDATE,
+        why="gamma^t with t the row of the batch: wrong when a column holds several episodes",
+    ),
+    WrongAnswer(
         name="update-total-return",
-        answers={"reinforce_update": _UPDATE_HEAD + '''    ret = batched_returns(batch.rew, batch.dones, gamma)
-    ret = np.broadcast_to(ret[0], ret.shape) * batch.mask  # G_0 for every step
-    if discount_weight:
-        ret = ret * gamma ** np.arange(ret.shape[0])[:, None]
-''' + _UPDATE_LOGP + '''    loss = reinforce_loss(logp, torch.as_tensor(ret, dtype=torch.float32))
-    optimizer.zero_grad()
-    loss.backward()
-    optimizer.step()
-    return loss.item()
-'''},
-        scores={"test_reinforce_update": 0, "test_reinforce_update_hidden": 0},
+        answers={"reinforce_update": _UPDATE_HEAD + '''    ret = np.broadcast_to(ret[0], ret.shape) * batch.mask  # G_0 for every step
+''' + _GAMMA_T + _UPDATE_LOGP + _STEP},
+        scores=_ALL_UPDATE,
         why="total return G_0 instead of the reward-to-go",
     ),
     WrongAnswer(
         name="concept-upper-case",
-        answers={"concept_batching": 'ANSWER_batching = "B"\n'},
+        answers={"concept_gamma_weight": 'ANSWER_gamma_weight = "D"\n'},
         scores={},
         why="a correct letter in upper case: full marks",
     ),
     WrongAnswer(
         name="concepts-wrong-letters",
-        answers={"concept_batching": 'ANSWER_batching = "a"\n', "concept_reward_to_go": 'ANSWER_reward_to_go = "d"\n'},
-        scores={"test_concept_batching": 0, "test_concept_reward_to_go": 0},
-        why="bias instead of variance; reward-to-go confused with a baseline",
+        answers={"concept_gamma_weight": 'ANSWER_gamma_weight = "a"\n',
+                 "concept_sum_vs_mean": 'ANSWER_sum_vs_mean = "a"\n',
+                 "concept_batching": 'ANSWER_batching = "a"\n'},
+        scores={"test_concept_gamma_weight": 0, "test_concept_sum_vs_mean": 0, "test_concept_batching": 0},
+        why="gamma^t taken as already inside G_t; Adam taken for SGD; a batch taken to remove bias",
     ),
 ]}
 
@@ -235,40 +221,36 @@ def _together(*names: str) -> WrongAnswer:
 
 
 WRONG_ANSWERS = [
-    # pairs whose test cells do not depend on each other, so the scores simply add up (two correct
-    # answers, returns-quadratic and concept-upper-case, ride along to save a graded run each)
-    _together("returns-quadratic", "concept-upper-case", "collect-ignores-truncated"),
-    _together("returns-no-discount", "collect-next-obs"),
-    _together("returns-forward", "collect-merged-flags"),
-    _together("returns-int-buffer", "concepts-wrong-letters"),
-    # batched_returns without resets gives the same update on zero-padded single-episode columns
-    _together("batched-no-reset", "update-no-zero-grad"),
-    # mistakes whose effect on reinforce_update is what is being checked: one per submission
-    _SINGLE["batched-reset-one-step-late"],
-    _SINGLE["batched-wrong-axis"],
-    _SINGLE["loss-sign"],
+    # collect_episode and the concept checks feed no test of another cell, so they share a run with
+    # one mistake of another TODO (a correct upper-case letter rides along to save a graded run)
+    _together("batched-no-reset", "collect-ignores-truncated", "concept-upper-case"),
+    _together("batched-reset-one-step-late", "collect-next-obs"),
+    _together("batched-wrong-axis", "collect-merged-flags"),
+    _together("loss-sign", "collect-no-seed", "concepts-wrong-letters"),
+    # each of these changes reinforce_update's tests: one per submission, so each shows its own scores
     _SINGLE["loss-divide-by-T"],
+    _SINGLE["loss-mean-over-entries"],
+    _SINGLE["update-no-zero-grad"],
+    _SINGLE["update-zero-grad-after-backward"],
     _SINGLE["update-ignores-discount-weight"],
+    _SINGLE["update-gamma-t-by-row"],
     _SINGLE["update-total-return"],
 ]
 
 CORRECT_ANSWERS = [
     WrongAnswer(
-        name="vectorized-and-distributions",
+        name="segments-and-distributions",
         answers={
-            "discounted_returns": _RETURNS_HEAD + '''    rew = np.asarray(rew, dtype=np.float64)
-    t = np.arange(rew.size)
-    powers = np.triu(float(gamma) ** np.clip(t[None, :] - t[:, None], 0, None))  # (T, T): gamma^(k - t), k >= t
-    return powers @ rew
-''',
-            "batched_returns": _BATCHED_HEAD + '''    rew = np.asarray(rew, dtype=np.float64)
+            "batched_returns": '''def batched_returns(rew, dones, gamma):
+    """Reward-to-go for a time-major batch."""
+    rew = np.asarray(rew, dtype=np.float64)
     out = np.zeros_like(rew)
-    for n in range(rew.shape[1]):  # each column, episode by episode, with discounted_returns
+    for n in range(rew.shape[1]):  # each column, episode by episode, with notebook 02's reward_to_go
         ends = np.flatnonzero(dones[:, n]).tolist()
         starts = [0] + [e + 1 for e in ends]
         for start, stop in zip(starts, ends + [rew.shape[0] - 1]):
             if start <= stop:
-                out[start:stop + 1, n] = discounted_returns(rew[start:stop + 1, n], gamma)
+                out[start:stop + 1, n] = reward_to_go(rew[start:stop + 1, n], gamma)
     return out
 ''',
             "collect_episode": '''def collect_episode(env, policy, seed=None):
@@ -288,10 +270,15 @@ CORRECT_ANSWERS = [
             "reinforce_loss": '''def reinforce_loss(logp, ret):
     return -(logp * ret).sum(dim=0).mean()  # per-episode sums, averaged over episodes
 ''',
-            "reinforce_update": _UPDATE_HEAD + '''    T = batch.rew.shape[0]
+            "reinforce_update": '''def reinforce_update(policy, optimizer, batch, gamma, discount_weight=False):
+    """One REINFORCE step."""
+    T, N = batch.rew.shape
     ret = torch.from_numpy(batched_returns(batch.rew, batch.dones, gamma)).float()
-    if discount_weight:
-        ret = ret * gamma ** torch.arange(T, dtype=torch.float32)[:, None]
+    if discount_weight:  # t - (row where the step's episode started), vectorized with a running max
+        rows = torch.arange(T)[:, None].expand(T, N)
+        starts = torch.zeros(T, N, dtype=torch.long)
+        starts[1:] = torch.where(torch.as_tensor(batch.dones[:-1]), rows[1:], 0)
+        ret = ret * gamma ** (rows - torch.cummax(starts, dim=0).values).float()
     dist = torch.distributions.Categorical(logits=policy(torch.as_tensor(batch.obs).float()))
     logp = dist.log_prob(torch.as_tensor(batch.act).long()) * torch.as_tensor(batch.mask).float()
     loss = reinforce_loss(logp, ret)
@@ -300,10 +287,11 @@ CORRECT_ANSWERS = [
     optimizer.step()
     return float(loss)
 ''',
-            "concept_batching": 'ANSWER_batching = " b"\n',
-            "concept_reward_to_go": 'ANSWER_reward_to_go = "C"\n',
+            "concept_gamma_weight": 'ANSWER_gamma_weight = " d"\n',
+            "concept_sum_vs_mean": 'ANSWER_sum_vs_mean = "B"\n',
+            "concept_batching": 'ANSWER_batching = "c "\n',
         },
-        why="matrix reward-to-go, per-episode segments, a list of steps, sum-then-mean, Categorical with the mask, "
-            "float(loss), on which torch warns on stderr",
+        why="per-episode segments with reward_to_go, a list of steps, sum-then-mean, gamma^t by a running max, "
+            "Categorical with the mask, float(loss), on which torch warns on stderr",
     ),
 ]
