@@ -61,6 +61,7 @@ ALLOWED_MAGICS = {"matplotlib", "time", "timeit", "config"}
 ANSWER_MODULES: dict[str, set[str]] = {
     "policies": {"01_softmax_policy"},
     "returns": {"02_log_derivative_trick"},
+    "reinforce": {"03_reinforce"},
 }
 
 

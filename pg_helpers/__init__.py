@@ -20,6 +20,8 @@ Modules, one concern each:
 - ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03)
 - ``returns``    the reference reward-to-go for notebooks after 02 (02's answer: not imported at
                  the top level)
+- ``reinforce``  reference forms of notebook 03's exercises (batched returns, the REINFORCE loss
+                 and update) for notebooks after 03 (03's answers: not imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """

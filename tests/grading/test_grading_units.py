@@ -85,7 +85,17 @@ def test_answer_modules_name_real_modules_and_assignments():
         assert assignments and assignments <= set(NAMES), (module, assignments)
     assert integrity.answer_modules("01_softmax_policy") == {"policies"}
     assert integrity.answer_modules("02_log_derivative_trick") == {"returns"}
-    assert integrity.answer_modules("03_reinforce") == set()
+    assert integrity.answer_modules("03_reinforce") == {"reinforce"}
+    assert integrity.answer_modules("04_baselines") == set()
+
+
+@pytest.mark.parametrize("code", [
+    "from pg_helpers.reinforce import batched_returns",
+    "loss = pg.reinforce.reinforce_loss(logp, ret)",
+])
+def test_scan_flags_notebook_03s_reference_in_03_not_in_04(code):
+    assert integrity.scan_cells([(7, code)], [code], "03_reinforce"), "03's answers used in 03 must be flagged"
+    assert integrity.scan_cells([(7, code)], [code], "04_baselines") == []  # 04 builds on them
 
 
 def test_scan_allows_ordinary_code():
