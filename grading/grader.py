@@ -227,7 +227,7 @@ def execute(source, nb, student_cells: list[int], options: Options, result: dict
     maxima = result["max_scores"]
     all_sources = [c.source for c in nb.cells if c.cell_type == "code"]
     result["flags"] += integrity.scan_cells([(i, nb.cells[i].source) for i in student_cells], all_sources,
-                                          task.assignment)
+                                          result["assignment"])
 
     watch_torch = any("torch" in s for s in all_sources)
     tests = [i for i, c in enumerate(nb.cells) if grade_id(c) in maxima and is_test(c)]
