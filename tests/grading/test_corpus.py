@@ -84,7 +84,7 @@ def test_fixture_gets_exact_scores_and_status(graded, fixture):
     result = graded["results"][fixture.student]
     maxima = graded["ctx"].maxima
     expected = fixture.expected(maxima)
-    assert result["status"] == fixture.status, f"{fixture.student}: {result['status']} ({result['reason']})"
+    assert fixture.status_ok(result["status"], result["reason"]), f"{fixture.student}: {result['status']} ({result['reason']})"
     for phrase in fixture.reason:
         assert phrase in result["reason"], f"{fixture.student}: {phrase!r} not in reason {result['reason']!r}"
     if fixture.status == "graded":
@@ -188,7 +188,7 @@ def test_export_has_one_status_per_student(graded, tmp_path):
     by_student = {r["student"]: r for r in rows}
     for fixture in FIXTURES:
         row = by_student[fixture.student]
-        assert row["status"].split(" ")[0] == fixture.status, row
+        assert fixture.status_ok(row["status"].split(" ")[0], row["status"]), row
         assert float(row["score"]) == sum(fixture.expected(graded["ctx"].maxima).values()), row
 
 
