@@ -15,7 +15,7 @@ Modules, one concern each:
 - ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
                  cell because correct code warned (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
-- ``exact``      exact values and policy gradients of tabular MDPs, by linear algebra (notebook 02)
+- ``exact``      exact values (V, Q, discounted visits) and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
 - ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03)
 - ``returns``    the reference reward-to-go for notebooks after 02 (02's answer: not imported at
