@@ -62,6 +62,7 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "policies": {"01_softmax_policy"},
     "returns": {"02_log_derivative_trick"},
     "reinforce": {"03_reinforce"},
+    "advantages": {"04_baselines"},
 }
 
 

@@ -22,6 +22,9 @@ Modules, one concern each:
                  the top level)
 - ``reinforce``  reference forms of notebook 03's exercises (batched returns, the REINFORCE loss
                  and update) for notebooks after 03 (03's answers: not imported at the top level)
+- ``advantages`` reference forms of notebook 04's exercises (advantages, their normalisation, the
+                 categorical entropy, the value loss) for notebooks after 04 (04's answers: not
+                 imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
