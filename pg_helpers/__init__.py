@@ -25,6 +25,9 @@ Modules, one concern each:
 - ``advantages`` reference forms of notebook 04's exercises (advantages, their normalisation, the
                  categorical entropy, the value loss) for notebooks after 04 (04's answers: not
                  imported at the top level)
+- ``natural``    reference forms of notebook 07's exercises (the KL of categoricals, the Fisher matrix,
+                 the damped natural step, conjugate gradient) and Fisher-vector products, for notebooks
+                 after 07 (07's answers: not imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
