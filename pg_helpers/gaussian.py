@@ -55,14 +55,17 @@ def tanh_squashed_log_prob(mean: torch.Tensor, log_std: torch.Tensor, u: torch.T
 class GaussianPolicy(nn.Module):
     """pi(a|s) = N(mu_theta(s), diag(sigma^2)): a state-dependent mean MLP, a state-independent log-std; notebook 05.
 
-    ``mean_net`` maps (B, obs_dim) observations to (B, act_dim) means (``tanh`` hidden layers);
+    ``mean_net`` maps (B, obs_dim) observations to (B, act_dim) means (``tanh`` hidden layers of the
+    sizes in ``hidden``, an int for one layer);
     ``log_std`` is an ``nn.Parameter`` of shape (act_dim,), learned, shared by every state.
     Samples are unbounded: clip them in the environment (score the raw sample) or squash with
     tanh (score with ``tanh_squashed_log_prob``).
     """
 
-    def __init__(self, obs_dim: int, act_dim: int, hidden: tuple[int, ...] = (32,), init_log_std: float = 0.0):
+    def __init__(self, obs_dim: int, act_dim: int, hidden: int | tuple[int, ...] = (32,), init_log_std: float = 0.0):
         super().__init__()
+        if isinstance(hidden, int):
+            hidden = (hidden,)  # one hidden layer, as in notebook 05's exercise
         layers: list[nn.Module] = []
         sizes = (obs_dim, *hidden)
         for n_in, n_out in zip(sizes[:-1], sizes[1:]):

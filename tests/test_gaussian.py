@@ -66,7 +66,8 @@ def test_gaussian_policy_shapes_parts_and_gradients():
 
 def test_sample_follows_the_distribution():
     torch.manual_seed(1)
-    policy = GaussianPolicy(obs_dim=1, act_dim=1, init_log_std=math.log(0.5))
+    policy = GaussianPolicy(obs_dim=1, act_dim=1, hidden=16, init_log_std=math.log(0.5))
+    assert [m.out_features for m in policy.mean_net if isinstance(m, torch.nn.Linear)] == [16, 1]
     obs = torch.zeros(100_000, 1)
     act = policy.sample(obs)
     mean = policy.mean_net(obs[:1]).detach()
