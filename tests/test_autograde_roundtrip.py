@@ -20,7 +20,9 @@ One class per notebook, so that pytest-xdist (``--dist loadscope``) spreads the 
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 
 import nbformat
@@ -28,8 +30,10 @@ import pytest
 from nbgrader.api import Gradebook
 
 from grading.batch import autograde as grade_all
-from grading.cells import grade_id, is_answer, is_test, nbgrader_meta, student_submission
+from grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, nbgrader_meta, regions, student_submission
 from grading.course import Course
+from grading.feedback import failure_message, feedback
+from grading.grader import autograded_dir
 from grading.nbgrader_cli import run_nbgrader
 from grading.release import release
 
@@ -112,7 +116,7 @@ def _grade(tmp_path_factory, name: str):
         got = {student: {g.name: float(g.score) for g in gb.find_submission_notebook(name, name, student).grades}
                for student in nbgrader_sample(name)}
     ours = {r["student"]: r for r in grade_all(course, [name], jobs=2, db=course.gradebook_url, quiet=True)}
-    return expected, got, ours
+    return expected, got, ours, course
 
 
 @pytest.fixture(scope="class")
@@ -149,7 +153,7 @@ class _RoundTrip:
             assert got == graded[0][student], f"{self.name}: {student} scored {got}"
 
     def test_nbgrader_agrees_on_the_sample(self, graded):
-        expected, got, _ = graded
+        expected, got, _, _ = graded
         for student in sorted(nbgrader_sample(self.name)):
             ours = self._ours(graded, student)
             assert got[student] == ours, f"{self.name}/{student}: nbgrader gave {got[student]}, this grader {ours}"
@@ -158,6 +162,36 @@ class _RoundTrip:
         wrong_packs = [s for s in got if s.startswith("wrongpack")]
         assert any(ours != graded[0]["reference"] for ours in (self._ours(graded, s) for s in wrong_packs)), \
             f"{self.name}: the wrong packs lost no point, so the sample checks no failure"
+
+
+    def test_feedback_says_what_failed_and_shows_no_hidden_test(self, graded):
+        course = graded[3]
+        students = [f"wrong-{w.name}" for w in for_assignment(self.name)]
+        pages = feedback(course, [self.name], students, course.gradebook_url)
+        assert len(pages) == len(students), f"{self.name}: feedback wrote {len(pages)} pages for {len(students)} students"
+        hidden = hidden_test_lines(read_nb(course.source_notebook(self.name)))
+        for page in pages:
+            student = page.parent.parent.name
+            text = html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+            executed = read_nb(autograded_dir(course, student, self.name) / f"{self.name}.ipynb")
+            messages = [failure_message(c) for c in executed.cells if is_test(c) and failure_message(c)]
+            assert messages, f"{self.name}/{student}: a wrong answer whose test cells raised nothing"
+            for message in messages:
+                assert message in text, f"{self.name}/{student}: the feedback does not say {message!r}"
+            # Whole lines, not prefixes; a line the student's own cells hold (their answer) is theirs to see.
+            own = {line.strip() for c in executed.cells if not is_test(c) for line in c.source.splitlines()}
+            leaked = sorted((hidden - own) & {line.strip() for line in text.splitlines()})
+            assert not leaked, f"{self.name}/{student}: the feedback shows hidden-test lines: {leaked[:3]}"
+
+
+def hidden_test_lines(source_nb, shortest: int = 12) -> set[str]:
+    """Lines of the hidden-test regions that appear nowhere else in the notebook (long enough to be telling)."""
+    hidden, public = set(), set()
+    for cell in source_nb.cells:
+        inside = {line.strip() for region in regions(cell.source, BEGIN_HIDDEN, END_HIDDEN) for line in region}
+        hidden |= inside
+        public |= {line.strip() for line in cell.source.splitlines()} - inside
+    return {line for line in hidden - public if len(line) >= shortest}
 
 
 for _name in NAMES:
