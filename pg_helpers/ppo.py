@@ -100,23 +100,27 @@ def make_mlp(obs_dim: int, num_outputs: int, hidden: int, out_gain: float, ortho
 
 @dataclass
 class PPOConfig:
-    """The course's PPO on CartPole-v1 (notebook 08): every field one hyperparameter."""
+    """The course's PPO on CartPole-v1 (notebook 08): every field one hyperparameter.
+
+    Batch shape, epochs, gamma and lambda follow rl-baselines3-zoo's CartPole-v1 PPO (8 x 32 steps, 20 epochs),
+    with twice the environments, half the epochs and a larger step size: fewer, larger gradient steps.
+    """
 
     num_envs: int = 16
     """N, environments stepped together"""
-    num_steps: int = 64
+    num_steps: int = 32
     """T, steps per environment per batch (a batch holds N * T steps)"""
-    num_minibatches: int = 2
+    num_minibatches: int = 1
     """minibatches per epoch"""
-    num_epochs: int = 4
+    num_epochs: int = 10
     """passes over each batch"""
     lr: float = 3e-3
     """Adam step size at the start"""
     anneal_lr: bool = True
     """decay the step size linearly to 0 over ``max_steps``"""
-    gamma: float = 0.99
+    gamma: float = 0.98
     """discount"""
-    lam: float = 0.9
+    lam: float = 0.8
     """GAE's lambda"""
     clip_coef: float = 0.2
     """epsilon of the clipped ratio"""
@@ -128,13 +132,13 @@ class PPOConfig:
     """weight of the value loss"""
     max_grad_norm: float = 0.5
     """clip the global gradient norm"""
-    hidden: int = 32
+    hidden: int = 64
     """tanh units per hidden layer (two layers, separate policy and value networks)"""
     ortho_init: bool = True
     """orthogonal initialisation (policy output gain 0.01, value output gain 1)"""
     bootstrap_truncation: bool = True
     """after a time-limit truncation, the future is worth V(s_T); False: treated as a termination"""
-    max_steps: int = 150_000
+    max_steps: int = 100_000
     """environment steps before giving up"""
 
 
@@ -156,7 +160,7 @@ class Rollout:
 class Agent(nn.Module):
     """Separate policy (logits) and value networks, as SB3's and CleanRL's PPO on CartPole (notebook 08)."""
 
-    def __init__(self, obs_dim: int = 4, num_actions: int = 2, hidden: int = 32, ortho: bool = True):
+    def __init__(self, obs_dim: int = 4, num_actions: int = 2, hidden: int = 64, ortho: bool = True):
         super().__init__()
         self.actor = make_mlp(obs_dim, num_actions, hidden, 0.01, ortho)
         self.critic = make_mlp(obs_dim, 1, hidden, 1.0, ortho)
@@ -191,7 +195,8 @@ def collect_rollout(agent: Agent, envs: CartPoleVec, obs: np.ndarray, num_steps:
         val = agent.value(torch.from_numpy(obs)).numpy()
         for t in range(num_steps):
             act, logp = sample_categorical(agent.actor(torch.from_numpy(obs)), rng)
-            next_obs, rew, term, trunc, final_obs = envs.step(act)
+            next_obs, rew, term, trunc, info = envs.step(act)
+            final_obs = info["final_obs"]
             next_val = agent.value(torch.from_numpy(next_obs)).numpy()
             done = term | trunc
             boot_val = next_val.copy()
@@ -267,7 +272,7 @@ def train_ppo(cfg: PPOConfig, seed: int, solved_check: Callable | None = None, b
     agent = Agent(hidden=cfg.hidden, ortho=cfg.ortho_init)
     optimizer = torch.optim.Adam(agent.parameters(), lr=cfg.lr, eps=1e-5, foreach=True)
     envs = CartPoleVec(cfg.num_envs)
-    obs = envs.reset(seed=seed)
+    obs, _ = envs.reset(seed=seed)
     ep_state = np.zeros(cfg.num_envs, np.float32)
     if solved_check is None:
         def solved_check(act_fn, k):

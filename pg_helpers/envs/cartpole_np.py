@@ -44,8 +44,9 @@ class CartPoleVec:
 
     ## Autoreset (same step)
     ``step`` resets every copy that just ended *in the same call*: the observation it returns for
-    that copy is the first of its next episode, and ``final_obs`` holds the true last observation
-    s_T of the episode that ended (Gymnasium's ``AutoresetMode.SAME_STEP``). A truncated episode's
+    that copy is the first of its next episode, and ``info["final_obs"]`` holds the true last observation
+    s_T of the episode that ended (Gymnasium's ``AutoresetMode.SAME_STEP``, as in notebook 05's
+    ``PointMassVec``). A truncated episode's
     value is bootstrapped from V(final_obs), never from the reset observation.
     """
 
@@ -69,21 +70,26 @@ class CartPoleVec:
         self.ep_len = np.zeros(self.num_envs, dtype=np.int64)  # steps taken in the current episodes
         self.np_random = np.random.default_rng()
 
-    def reset(self, seed: int | None = None) -> np.ndarray:
-        """Start N fresh episodes; returns (N, 4) float32 observations. ``seed`` reseeds the generator."""
+    def reset(self, *, seed: int | None = None, options: dict | None = None) -> tuple[np.ndarray, dict]:
+        """Start N fresh episodes; returns (N, 4) float32 observations and an empty info dict.
+
+        ``seed`` reseeds the generator (None continues its stream).
+        """
         if seed is not None:
             self.np_random = np.random.default_rng(seed)
         self.state = self.np_random.uniform(-0.05, 0.05, size=(self.num_envs, 4))
         self.ep_len[:] = 0
-        return self.state.astype(np.float32)
+        return self.state.astype(np.float32), {}
 
-    def step(self, act: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def step(self, act: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, dict]:
         """Advance every copy by one step of 0.02 s.
 
         ``act``: (N,) integers in {0, 1}. Returns ``obs`` (N, 4) float32 (already reset where an
         episode ended), ``rew`` (N,) float32, ``terminated`` (N,) bool, ``truncated`` (N,) bool
-        (both True when the pole falls on the last allowed step: the termination counts), and ``final_obs`` (N, 4) float32: the last observation of each copy's episode
-        before any reset (equal to ``obs`` where nothing ended).
+        (both True when the pole falls on the last allowed step: the termination counts), and ``info``
+        with ``info["final_obs"]`` (N, 4) float32, the observation each copy's step arrived in before
+        any reset (equal to ``obs`` where nothing ended), and ``info["_final_obs"]`` (N,) bool, the
+        copies whose episode ended (Gymnasium's names for SAME_STEP autoreset).
         """
         assert self.state is not None, "Call reset before using step method."
         act = np.asarray(act)
@@ -111,7 +117,8 @@ class CartPoleVec:
         if done.any():  # same-step autoreset of the copies that ended
             self.state[done] = self.np_random.uniform(-0.05, 0.05, size=(int(done.sum()), 4))
             self.ep_len[done] = 0
-        return self.state.astype(np.float32), np.ones(self.num_envs, dtype=np.float32), terminated, truncated, final_obs
+        info = {"final_obs": final_obs, "_final_obs": done}
+        return self.state.astype(np.float32), np.ones(self.num_envs, dtype=np.float32), terminated, truncated, info
 
 
 def evaluate_cartpole(act_fn, num_episodes: int = 100, seed: int | None = None, max_episode_steps: int = 500) -> np.ndarray:
@@ -121,7 +128,7 @@ def evaluate_cartpole(act_fn, num_episodes: int = 100, seed: int | None = None, 
     episodes of the *sampled* policy. ``act_fn`` maps (N, 4) observations to (N,) actions.
     """
     envs = CartPoleVec(num_episodes, max_episode_steps)
-    obs = envs.reset(seed=seed)
+    obs, _ = envs.reset(seed=seed)
     ep_ret = np.zeros(num_episodes)
     alive = np.ones(num_episodes, dtype=bool)
     while alive.any():
