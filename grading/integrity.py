@@ -64,6 +64,7 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "reinforce": {"03_reinforce"},
     "advantages": {"04_baselines"},
     "gaussian": {"05_gaussian_policies"},
+    "ppo": {"08_ppo_gae"},
 }
 
 
