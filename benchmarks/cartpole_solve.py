@@ -13,7 +13,7 @@ https://github.com/DLR-RM/rl-baselines3-zoo/blob/master/hyperparams/ppo.yml and 
   A2C: n_envs 8, n_timesteps 5e5, ent_coef 0.0, everything else SB3's default.
 The course's PPO is ``pg_helpers.ppo`` (notebook 08's reference forms) with its default ``PPOConfig``:
 the NumPy CartPole (``pg_helpers.envs.cartpole_np``), 16 x 32 steps per batch, 10 epochs of one minibatch.
-Its training trigger is the last 20 episodes averaging >= 475 (SB3's: the last 10); the evaluation is the same.
+Its trigger for an evaluation is SB3's: the last 10 training episodes average >= 475.
 """
 
 from __future__ import annotations
