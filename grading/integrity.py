@@ -65,6 +65,7 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "advantages": {"04_baselines"},
     "gaussian": {"05_gaussian_policies"},
     "natural": {"07_natural_gradient"},
+    "ppo": {"08_ppo_gae"},
 }
 
 

@@ -15,6 +15,7 @@ Modules, one concern each:
 - ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
                  cell because correct code warned (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor, point mass)
+                 and CartPole-v1 for N copies in NumPy (``envs.cartpole_np``, notebook 08)
 - ``exact``      exact values (V, Q, discounted visits) and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
 - ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03), and
@@ -32,6 +33,9 @@ Modules, one concern each:
 - ``natural``    reference forms of notebook 07's exercises (the KL of categoricals, the Fisher matrix,
                  the damped natural step, conjugate gradient) and Fisher-vector products, for notebooks
                  after 07 (07's answers: not imported at the top level)
+- ``ppo``        reference forms of notebook 08's exercises (GAE with termination vs truncation, the
+                 clipped surrogate, the k3 approximate KL) and the course's PPO on the NumPy CartPole,
+                 for the benchmark and notebooks after 08 (08's answers: not imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
