@@ -88,8 +88,9 @@ def plot_action_probs(
     bars = ax.bar(names, p, color=palette()[0])
     if annotate:
         for bar, value in zip(bars, p):
-            ax.text(bar.get_x() + bar.get_width() / 2, value, f"{value:.2f}", ha="center", va="bottom")
-    ax.set_ylim(0, 1.05)
+            ax.text(bar.get_x() + bar.get_width() / 2, value, f"{value:.2f}", ha="center", va="bottom", zorder=6,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1.0})  # readable over a reference line
+    ax.set_ylim(0, 1.15 if annotate else 1.05)  # room for a label above a bar near 1, clear of the title
     ax.set_ylabel("probability")
     if title:
         ax.set_title(title)

@@ -65,13 +65,14 @@ def legend_outside(ax: plt.Axes, **kwargs) -> mpl.legend.Legend:
     return ax.legend(**kwargs)
 
 
-def reference_line(ax: plt.Axes, y: float, label: str | None = None) -> mpl.lines.Line2D:
+def reference_line(ax: plt.Axes, y: float, label: str | None = None, **style) -> mpl.lines.Line2D:
     """A horizontal reference at ``y`` that stays visible: above the curves and inside the frame.
 
     If ``y`` is at or beyond an edge of the y-range (CartPole's 500 on a curve that reaches 500),
-    the range grows by 5 % so the line does not sit on the frame.
+    the range grows by 5 % so the line does not sit on the frame. ``style`` overrides the line's
+    look, to tell a second reference on the same axes from the first (e.g. ``linestyle=":"``).
     """
-    line = ax.axhline(y, label=label, **REFERENCE_STYLE)
+    line = ax.axhline(y, label=label, **{**REFERENCE_STYLE, **style})
     low, high = ax.get_ylim()
     margin = 0.05 * max(high - low, abs(y), 1e-12)
     if y >= high - margin / 5:

@@ -46,6 +46,14 @@ def test_a_reference_at_the_top_is_moved_off_the_frame():
     assert line.get_zorder() > 2 and line.get_label() == "solved"
 
 
+def test_a_second_reference_can_look_different():
+    _, ax = plt.subplots()
+    first = style.reference_line(ax, 500, "500 (maximum)")
+    second = style.reference_line(ax, 475, "475 (solved)", linestyle=":", color="gray")
+    assert first.get_linestyle() != second.get_linestyle() and second.get_zorder() == first.get_zorder()
+    plt.close("all")
+
+
 def test_learning_curve_keeps_its_lines_and_puts_the_legend_outside():
     ax = pg.plot_learning_curve(np.linspace(0, 500, 10), smooth_window=3, reference=500, reference_label="solved",
                                 label="REINFORCE")
