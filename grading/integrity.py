@@ -63,6 +63,7 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "returns": {"02_log_derivative_trick"},
     "reinforce": {"03_reinforce"},
     "advantages": {"04_baselines"},
+    "importance": {"06_importance_sampling"},
 }
 
 

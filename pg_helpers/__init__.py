@@ -25,6 +25,9 @@ Modules, one concern each:
 - ``advantages`` reference forms of notebook 04's exercises (advantages, their normalisation, the
                  categorical entropy, the value loss) for notebooks after 04 (04's answers: not
                  imported at the top level)
+- ``importance`` reference forms of notebook 06's exercises (importance weights in log space, the
+                 effective sample size, per-decision weights, the surrogate loss) for notebooks after
+                 06 (06's answers: not imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
