@@ -44,21 +44,22 @@ LAB_DIR ?= notebooks
 lab: $(STAMP)
 	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
-# System packages the grader uses: bubblewrap (sandbox) and PostgreSQL (shared-gradebook test).
-# Installed only as root with apt-get (a fresh CI machine); elsewhere the tool says what it lacks.
+# System packages the tests use: bubblewrap (the grader's sandbox), PostgreSQL (shared-gradebook test)
+# and Chromium (the browser test; Playwright drives this one and never downloads a browser).
+# Installed only as root with apt-get (a fresh CI machine); elsewhere the tests that need them skip.
 system-deps:
-	@if command -v bwrap >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	@if command -v bwrap >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing bubblewrap and postgresql with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap postgresql >/dev/null; \
+		echo "installing bubblewrap, postgresql and chromium with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap postgresql chromium >/dev/null; \
 	else \
-		echo "system-deps: not root or no apt-get; skipping bubblewrap/postgresql (the grader runs with fewer protections)"; \
+		echo "system-deps: not root or no apt-get; skipping bubblewrap/postgresql/chromium (their tests skip)"; \
 	fi
 
 # PG_FAST=1: the solution notebooks run their small configurations under nbval.
 test: system-deps $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" PG_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadfile \
+	PATH="$(CURDIR)/$(BIN):$$PATH" PG_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadscope \
 		--nbval-lax --nbval-current-env tests solutions
 
 # The folder students download (dist/student): notebooks/, pg_helpers/, environment.yml, pyproject.toml,

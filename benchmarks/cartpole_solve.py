@@ -1,4 +1,5 @@
-"""Time to solve CartPole-v1: the notebook's REINFORCE against the one-episode loop, PPO and A2C.
+"""Time to solve CartPole-v1: the notebook's REINFORCE against the one-episode loop, PPO and A2C;
+the course's PPO (notebook 08) against stable-baselines3's PPO.
 
 "Solved" is the same test for every method: a 100-episode evaluation of the *sampled* policy
 (stochastic actions, fresh episodes) averages >= 475. Evaluations are triggered cheaply (when the
@@ -10,6 +11,9 @@ https://github.com/DLR-RM/rl-baselines3-zoo/blob/master/hyperparams/ppo.yml and 
   PPO: n_envs 8, n_timesteps 1e5, n_steps 32, batch_size 256, gae_lambda 0.8, gamma 0.98,
        n_epochs 20, ent_coef 0.0, learning_rate lin_0.001, clip_range lin_0.2 (lin_x: x * progress_remaining)
   A2C: n_envs 8, n_timesteps 5e5, ent_coef 0.0, everything else SB3's default.
+The course's PPO is ``pg_helpers.ppo`` (notebook 08's reference forms) with its default ``PPOConfig``:
+the NumPy CartPole (``pg_helpers.envs.cartpole_np``), 16 x 32 steps per batch, 10 epochs of one minibatch.
+Its trigger for an evaluation is SB3's: the last 10 training episodes average >= 475.
 """
 
 from __future__ import annotations
@@ -110,6 +114,17 @@ def run_one_episode_loop(nb, seed: int, max_seconds: float) -> Result:
     return Result(None, steps)
 
 
+def run_course_ppo(seed: int) -> Result:
+    """The course's PPO (notebook 08, ``pg_helpers.ppo``): gives up after ``PPOConfig.max_steps`` (100,000) steps."""
+    from pg_helpers.ppo import PPOConfig, train_ppo
+
+    clock = Clock()
+    hist = train_ppo(PPOConfig(), seed, solved_check=lambda act, k: clock.solved(act, seed=10_000 * (seed + 1) + k))
+    if hist["solved_at_steps"] is None:
+        return Result(None, hist["steps"][-1])
+    return Result(clock.elapsed(), hist["solved_at_steps"], clock.elapsed_cpu())
+
+
 def run_sb3(algo: str, seed: int, max_seconds: float) -> Result:
     """stable-baselines3 PPO or A2C with the zoo's CartPole-v1 hyperparameters."""
     from stable_baselines3 import A2C, PPO
@@ -171,6 +186,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", type=int, default=10, help="seeds per method (default 10)")
     parser.add_argument("--cap", type=float, default=60.0, help="seconds of training per run before giving up")
     parser.add_argument("--skip-a2c", action="store_true", help="leave out A2C (the slowest baseline)")
+    parser.add_argument("--only-ppo", action="store_true", help="only the two PPOs (course and SB3)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)  # every method single-threaded, so the comparison is like for like
 
@@ -180,18 +196,27 @@ def main(argv: list[str] | None = None) -> None:
     seeds = list(range(args.seeds))
     print(f"CartPole-v1 time to solve (sampled policy, {EVAL_EPISODES}-episode average >= {SOLVED:g}), "
           f"{len(seeds)} seeds, training wall time, evaluations excluded; cap {args.cap:g} s per run", flush=True)
-    medians = {"REINFORCE (notebook 03)": summarize("REINFORCE (notebook 03)", [run_reinforce(nb, s) for s in seeds])}
-    medians["one episode per update"] = summarize("one episode per update", [run_one_episode_loop(nb, s, args.cap) for s in seeds])
     try:
         import stable_baselines3  # noqa: F401
     except ImportError:
         raise SystemExit("stable-baselines3 is missing: `make bench` installs it (pip install -e '.[bench]')")
+    medians = {}
+    if not args.only_ppo:
+        medians["REINFORCE (notebook 03)"] = summarize("REINFORCE (notebook 03)", [run_reinforce(nb, s) for s in seeds])
+        medians["one episode per update"] = summarize("one episode per update", [run_one_episode_loop(nb, s, args.cap) for s in seeds])
+    medians["course PPO (notebook 08)"] = summarize("course PPO (notebook 08)", [run_course_ppo(s) for s in seeds])
     medians["SB3 PPO (zoo)"] = summarize("SB3 PPO (zoo)", [run_sb3("PPO", s, args.cap) for s in seeds])
+    course, course_cpu = medians["course PPO (notebook 08)"]
+    sb3, sb3_cpu = medians["SB3 PPO (zoo)"]
+    print(f"course PPO speed-up over SB3 PPO (median time to solve, SB3 / course): {sb3 / course:.1f}x "
+          f"(CPU time: {sb3_cpu / course_cpu:.1f}x)", flush=True)
+    if args.only_ppo:
+        return
     if not args.skip_a2c:
         medians["SB3 A2C (zoo)"] = summarize("SB3 A2C (zoo)", [run_sb3("A2C", s, args.cap) for s in seeds])
     base, base_cpu = medians["REINFORCE (notebook 03)"]
     for name, (median, cpu) in medians.items():
-        if name != "REINFORCE (notebook 03)":
+        if name not in ("REINFORCE (notebook 03)", "course PPO (notebook 08)"):
             print(f"ratio {name} / REINFORCE (median time to solve): {median / base:.1f} (CPU time: {cpu / base_cpu:.1f})")
     ppo, ppo_cpu = medians["SB3 PPO (zoo)"]
     print(f"PPO/REINFORCE ratio: {ppo / base:.1f} (wall time; CPU time: {ppo_cpu / base_cpu:.1f})")

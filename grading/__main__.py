@@ -88,9 +88,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--students", nargs="+", metavar="PATTERN", help="student ids or glob patterns (default: all)")
     _add_db(p)
 
-    p = sub.add_parser("export", help="CSV: student, assignment, notebook, score, max_score, status")
+    p = sub.add_parser("export", help="CSV: student, assignment, notebook, score, max_score, status; "
+                                      "or --format canvas|moodle for the LMS's gradebook import")
     p.add_argument("assignments", nargs="*", help="assignment names (default: all)")
     p.add_argument("-o", "--output", type=Path, default=None, help="CSV file (default: standard output)")
+    p.add_argument("--format", choices=["long", "canvas", "moodle"], default="long",
+                   help="long: a row per student and notebook with its status (default); canvas, moodle: a row "
+                        "per student, a column per assignment, as those gradebooks import (grading/README.md)")
     _add_db(p)
 
     p = sub.add_parser("report", help="per-test pass rates across the class: table and plot")
@@ -144,9 +148,14 @@ def main(argv: list[str] | None = None) -> int | None:
 
         feedback(course, args.assignments, args.students, args.db)
     elif args.command == "export":
-        from .export import export
+        if args.format == "long":
+            from .export import export
 
-        export(course, args.output, args.assignments, args.db)
+            export(course, args.output, args.assignments, args.db)
+        else:
+            from .lms_export import lms_export
+
+            lms_export(course, args.format, args.output, args.assignments, args.db)
     elif args.command == "report":
         from .report import report
 

@@ -3,7 +3,8 @@
 Hidden-test regions are replaced by a one-line note, and a test cell that has hidden tests
 keeps only the error's name and message (never the traceback, which would quote the failing
 hidden line). The page opens with the student's name (from the roster, if imported), the
-notebook's score and status.
+notebook's total and status, then one line per exercise: its points and, for each failed test
+cell, the message its check produced ("log_softmax of a (2, 2) batch: expected ..., got ...").
 """
 
 from __future__ import annotations
@@ -39,6 +40,44 @@ def strip_hidden(source: str) -> tuple[str, bool]:
     return "\n".join(lines), had
 
 
+def exercise_of(gid: str) -> str:
+    """``test_softmax_hidden`` -> ``softmax``: the exercise a test cell belongs to."""
+    return gid.removeprefix("test_").removesuffix("_hidden")
+
+
+def failure_message(cell, limit: int = 300) -> str:
+    """The first line of a test cell's error as ``Name: message`` (what the check said), or ""."""
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            text = f"{out.get('ename', 'Error')}: {out.get('evalue', '')}".strip().splitlines()[0]
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+    return ""
+
+
+def exercise_lines(nb, result: dict) -> list[str]:
+    """HTML lines, one per exercise in notebook order: points, and what each failed test cell said."""
+    points: dict[str, list[float]] = {}
+    failures: dict[str, list[str]] = {}
+    for cell in nb.cells:
+        gid = grade_id(cell)
+        if cell.cell_type != "code" or not gid or not is_test(cell) or gid not in result.get("scores", {}):
+            continue
+        name = exercise_of(gid)
+        score, top = result["scores"][gid], result.get("max_scores", {}).get(gid, 0)
+        got = points.setdefault(name, [0.0, 0.0])
+        got[0] += score
+        got[1] += top
+        if score < top:
+            kind = "hidden tests" if gid.endswith("_hidden") else "visible test"
+            failures.setdefault(name, []).append(f"{kind}: {failure_message(cell) or 'no error message (the cell did not run)'}")
+    # Raw HTML, not markdown: a message's * or _ must not turn into emphasis.
+    items = []
+    for name, (score, top) in points.items():
+        said = "".join(f"<br>{html.escape(f)}" for f in failures.get(name, []))
+        items.append(f"<li><code>{html.escape(name)}</code>: {score:g} / {top:g}{said}</li>")
+    return ["<ul>", *items, "</ul>"] if items else []
+
+
 def clean_notebook(nb, result: dict, name: str | None = None):
     """A copy of the executed notebook that is safe to hand back; ``name`` is the student's."""
     nb = nbformat.from_dict(nb)
@@ -58,7 +97,8 @@ def clean_notebook(nb, result: dict, name: str | None = None):
     top = sum(result.get("max_scores", {}).values())
     who = f"{html.escape(name)} ({result['student']})" if name else result["student"]
     header = (f"# Feedback: {who} · {result['assignment']} · {result['notebook']}\n\n"
-              f"**Score: {total:g} / {top:g}** · status: {html.escape(status_text(result))}")
+              f"**Score: {total:g} / {top:g}** · status: {html.escape(status_text(result))}\n\n"
+              + "\n".join(exercise_lines(nb, result)))
     nb.cells.insert(0, nbformat.v4.new_markdown_cell(header))
     return nb
 

@@ -63,7 +63,10 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "returns": {"02_log_derivative_trick"},
     "reinforce": {"03_reinforce"},
     "advantages": {"04_baselines"},
+    "gaussian": {"05_gaussian_policies"},
     "importance": {"06_importance_sampling"},
+    "natural": {"07_natural_gradient"},
+    "ppo": {"08_ppo_gae"},
 }
 
 

@@ -7,7 +7,9 @@ unfinished function fails with whatever that cell does next. ``NamedStubs`` give
 cell its own stub, read from the solution it replaces:
 
 - inside a function (``def softmax``), ``raise NotImplementedError("softmax is not written yet:
-  ...")``: every cell that calls it, the visible test or a later experiment, names the TODO;
+  ...")``: every cell that calls it, the visible test or a later experiment, names the TODO; inside
+  a method, the stub names the class (``GaussianPolicy is not written yet``), since every region
+  of the cell gets the same stub;
 - a concept check's ``ANSWER_x = "b"`` becomes ``ANSWER_x = None``: the visible test then says
   "ANSWER_x: expected one letter ..., got None";
 - anything else raises ``NotImplementedError`` naming the cell's grade_id.
@@ -50,10 +52,18 @@ def _solution_lines(source: str) -> tuple[list[int], list[str]]:
 
 
 def _enclosing_function(tree: ast.AST, line: int) -> str | None:
-    """Name of the innermost function whose body spans ``line``."""
+    """Name of the innermost function whose body spans ``line``; for a method, its class's name.
+
+    One stub replaces every solution region of a cell, so a class whose methods each hold a region
+    (``__init__``, ``log_prob``, ...) is named as a whole: "GaussianPolicy is not written yet".
+    """
     spanning = [node for node in ast.walk(tree)
                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.lineno < line <= node.end_lineno]
-    return max(spanning, key=lambda node: node.lineno).name if spanning else None
+    if not spanning:
+        return None
+    innermost = max(spanning, key=lambda node: node.lineno)
+    owners = [node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and innermost in node.body]
+    return owners[0].name if owners else innermost.name
 
 
 def _answer_names(region_lines: list[str]) -> list[str]:

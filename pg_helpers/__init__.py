@@ -14,10 +14,12 @@ Modules, one concern each:
 - ``todo``       names the unfinished TODO behind an error in a fresh notebook (installed on import)
 - ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
                  cell because correct code warned (installed on import)
-- ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor)
+- ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor, point mass)
+                 and CartPole-v1 for N copies in NumPy (``envs.cartpole_np``, notebook 08)
 - ``exact``      exact values (V, Q, discounted visits) and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
-- ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03)
+- ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03), and
+                 continuous-action ones, e.g. of the point mass (notebook 05)
 - ``returns``    the reference reward-to-go for notebooks after 02 (02's answer: not imported at
                  the top level)
 - ``reinforce``  reference forms of notebook 03's exercises (batched returns, the REINFORCE loss
@@ -25,9 +27,18 @@ Modules, one concern each:
 - ``advantages`` reference forms of notebook 04's exercises (advantages, their normalisation, the
                  categorical entropy, the value loss) for notebooks after 04 (04's answers: not
                  imported at the top level)
+- ``gaussian``   reference forms of notebook 05's exercises (the diagonal Gaussian log-density and
+                 entropy, the tanh-squash correction, ``GaussianPolicy``) for notebooks after 05
+                 (05's answers: not imported at the top level)
 - ``importance`` reference forms of notebook 06's exercises (importance weights in log space, the
                  effective sample size, per-decision weights, the surrogate loss) for notebooks after
                  06 (06's answers: not imported at the top level)
+- ``natural``    reference forms of notebook 07's exercises (the KL of categoricals, the Fisher matrix,
+                 the damped natural step, conjugate gradient) and Fisher-vector products, for notebooks
+                 after 07 (07's answers: not imported at the top level)
+- ``ppo``        reference forms of notebook 08's exercises (GAE with termination vs truncation, the
+                 clipped surrogate, the k3 approximate KL) and the course's PPO on the NumPy CartPole,
+                 for the benchmark and notebooks after 08 (08's answers: not imported at the top level)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """

@@ -136,7 +136,8 @@ class Progress(Generic[T]):
         track = ("display:inline-block;width:16em;height:0.9em;vertical-align:middle;"
                  "background:#e0e0e0;margin:0 0.5em")
         fill = f"display:block;height:100%;width:{percent:.1f}%;background:{COLOURS[self.state]}"
-        return (f'<div style="font-family:monospace">{html.escape(self.desc)}'
+        # The classes name the state for readers of the page (and the browser test): pg-progress-done, ...
+        return (f'<div class="pg-progress pg-progress-{self.state}" style="font-family:monospace">{html.escape(self.desc)}'
                 f'<span style="{track}"><span style="{fill}"></span></span>{html.escape(self.words())}</div>')
 
     def _draw(self, force: bool = False) -> None:

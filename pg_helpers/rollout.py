@@ -10,6 +10,8 @@ the step *after* a copy reports ``terminated or truncated`` is a reset step (its
 ignored, reward 0, both flags False, the observation is the new episode's first). Because each
 copy here contributes one episode and everything after its last step is masked out, neither
 that reset step nor anything later leaks into the batch; the same holds for ``SAME_STEP`` mode.
+``collect_continuous_episodes`` (notebook 05) does the same for continuous actions, e.g. for
+``pg_helpers.envs.PointMassVec``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import gymnasium as gym
 import numpy as np
 
 ActFn = Callable[[np.ndarray], np.ndarray]
-"""Maps a batch of observations (N, obs_dim) to a batch of actions (N,)."""
+"""Maps a batch of observations (N, obs_dim) to a batch of actions: (N,) discrete, or (N, act_dim) continuous."""
 
 
 def make_cartpole_vec(num_envs: int, max_episode_steps: int = 500) -> gym.vector.VectorEnv:
@@ -49,7 +51,7 @@ class RolloutBatch:
     obs: np.ndarray
     """(T, N, obs_dim) float32: the observation each action was chosen on; 0 after the end."""
     act: np.ndarray
-    """(T, N) int64: actions taken; 0 after the end."""
+    """(T, N) int64 discrete actions, or (T, N, act_dim) float32 continuous ones (notebook 05); 0 after the end."""
     rew: np.ndarray
     """(T, N) float32: rewards received; 0 after the end."""
     dones: np.ndarray
@@ -81,6 +83,35 @@ def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None
     ``seed`` is passed to ``envs.reset`` (None continues the environments' random streams).
     Stops as soon as all N episodes have ended. Raises if an episode outlasts ``max_steps``.
     """
+    def check(act: np.ndarray, num_envs: int) -> None:
+        if act.shape != (num_envs,) or not np.issubdtype(act.dtype, np.integer):
+            raise ValueError(f"act_fn must return {num_envs} integer actions, shape ({num_envs},); "
+                             f"got shape {act.shape}, dtype {act.dtype}")
+
+    return _collect(envs, act_fn, seed, max_steps, check, (), np.int64)
+
+
+def collect_continuous_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None = None,
+                                max_steps: int = 100_000) -> RolloutBatch:
+    """``collect_episodes`` for continuous actions, e.g. ``PointMassVec``; introduced in notebook 05.
+
+    ``act_fn(obs)`` gets the (N, obs_dim) observations and returns (N, act_dim) float actions.
+    The batch's ``act`` is (T, N, act_dim) float32 and holds the actions exactly as ``act_fn``
+    returned them: a Gaussian policy's raw samples, before the environment clips them to its
+    bounds, which is what their log-probabilities must be taken of.
+    """
+    act_dim = int(np.prod(envs.single_action_space.shape))
+
+    def check(act: np.ndarray, num_envs: int) -> None:
+        if act.shape != (num_envs, act_dim) or not np.issubdtype(act.dtype, np.floating):
+            raise ValueError(f"act_fn must return float actions of shape ({num_envs}, {act_dim}); "
+                             f"got shape {act.shape}, dtype {act.dtype}")
+
+    return _collect(envs, act_fn, seed, max_steps, check, (act_dim,), np.float32)
+
+
+def _collect(envs, act_fn, seed, max_steps, check_act, act_shape: tuple, act_dtype) -> RolloutBatch:
+    """The lockstep loop behind ``collect_episodes`` and ``collect_continuous_episodes``."""
     if not callable(act_fn):
         raise TypeError(f"act_fn must be callable (obs -> actions), got {type(act_fn).__name__}")
     num_envs = envs.num_envs
@@ -89,7 +120,7 @@ def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None
     # Buffers grow by doubling: one row per time step, filled in place (no per-step allocation).
     capacity = 256
     obs_buf = np.zeros((capacity, num_envs, *obs.shape[1:]), dtype=np.float32)
-    act_buf = np.zeros((capacity, num_envs), dtype=np.int64)
+    act_buf = np.zeros((capacity, num_envs, *act_shape), dtype=act_dtype)
     rew_buf = np.zeros((capacity, num_envs), dtype=np.float32)
     term_buf = np.zeros((capacity, num_envs), dtype=bool)
     alive_buf = np.zeros((capacity, num_envs), dtype=bool)
@@ -103,9 +134,7 @@ def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None
             obs_buf, act_buf, rew_buf, term_buf, alive_buf = (
                 np.concatenate([b, np.zeros_like(b)]) for b in (obs_buf, act_buf, rew_buf, term_buf, alive_buf))
         act = np.asarray(act_fn(obs))
-        if act.shape != (num_envs,) or not np.issubdtype(act.dtype, np.integer):
-            raise ValueError(f"act_fn must return {num_envs} integer actions, shape ({num_envs},); "
-                             f"got shape {act.shape}, dtype {act.dtype}")
+        check_act(act, num_envs)
         next_obs, rew, term, trunc, _ = envs.step(act)
         obs_buf[t], act_buf[t], rew_buf[t], term_buf[t], alive_buf[t] = obs, act, rew, term, alive
         alive = alive & ~(term | trunc)  # after NEXT_STEP autoreset nothing of a finished copy is kept
@@ -115,9 +144,13 @@ def collect_episodes(envs: gym.vector.VectorEnv, act_fn: ActFn, seed: int | None
     ep_len = mask.sum(axis=0).astype(np.int64)
     cols = np.arange(num_envs)
     rew_arr = np.where(mask, rew_buf[:t], np.float32(0))
+
+    def padded(buf: np.ndarray) -> np.ndarray:  # zero after each episode's end, any trailing shape
+        return np.where(mask.reshape(mask.shape + (1,) * (buf.ndim - 2)), buf[:t], buf.dtype.type(0))
+
     return RolloutBatch(
-        obs=np.where(mask.reshape(mask.shape + (1,) * (obs_buf.ndim - 2)), obs_buf[:t], np.float32(0)),
-        act=np.where(mask, act_buf[:t], 0),
+        obs=padded(obs_buf),
+        act=padded(act_buf),
         rew=rew_arr,
         dones=np.arange(t)[:, None] == (ep_len - 1)[None, :],
         mask=mask,

@@ -35,6 +35,18 @@ def test_the_innermost_function_is_named():
     assert "inner is not written yet" in stub_for(NESTED, "outer")
 
 
+def test_methods_of_a_class_name_the_class():
+    method = ("class Policy:\n    def __init__(self):\n        ### BEGIN SOLUTION\n        self.x = 1\n"
+              "        ### END SOLUTION\n\n    def act(self):\n        ### BEGIN SOLUTION\n        return self.x\n"
+              "        ### END SOLUTION")
+    stub = stub_for(method, "Policy")
+    assert "Policy is not written yet" in stub and "__init__" not in stub
+    released = _run("class Policy:\n    def __init__(self):\n" + "\n".join("        " + line for line in stub.splitlines()))
+    with pytest.raises(NotImplementedError, match="^Policy is not written yet"):
+        released["Policy"]()
+    assert todo.is_stub(released["Policy"]) and not todo.is_stub(type("Written", (), {"act": lambda self: 1}))
+
+
 def test_a_concept_check_stub_sets_its_answer_to_none():
     assert _run(stub_for(CONCEPT, "concept_sign"))["ANSWER_sign"] is None
 

@@ -4,6 +4,8 @@ Run with nbgrader's own ``Validator`` on submissions built from the release, as 
 them in: every correct answer the course knows (the solutions, ``CORRECT_ANSWERS``, some of which
 warn on stderr) passes, and a fixed sample of wrong answers fails exactly the visible test cells
 that the grader fails (``WRONG_ANSWERS`` scores, held to the grader by the round-trip test).
+Correct answers that replace different cells are validated together, one run per pack
+(``pack_answers``): a correct answer stays correct beside another, so a passing pack shows each passing.
 Hidden tests are not in the release, so Validate cannot fail them.
 """
 
@@ -20,7 +22,7 @@ from grading.cells import grade_id, is_test, student_submission
 from grading.course import Course
 
 from .conftest import read_nb
-from .wrong_answers import correct_for_assignment, for_assignment
+from .wrong_answers import correct_for_assignment, for_assignment, merged, pack_answers
 
 NAMES = Course().assignments()
 
@@ -50,20 +52,30 @@ def _sample(name: str):
 
 def _cases():
     for name in NAMES:
-        yield pytest.param(name, None, id=f"{name}-solutions")
-        for correct in correct_for_assignment(name):
-            yield pytest.param(name, correct, id=f"{name}-correct-{correct.name}")
+        # The solutions fill every cell the correct answers leave alone: the first pack covers them.
+        for i, pack in enumerate(pack_answers(correct_for_assignment(name)) or [[]]):
+            yield pytest.param(name, pack, id=f"{name}-correct-{i}-" + ("+".join(a.name for a in pack)[:60] or "solutions"))
         for wrong in _sample(name):
-            yield pytest.param(name, wrong, id=f"{name}-wrong-{wrong.name}")
+            yield pytest.param(name, [wrong], id=f"{name}-wrong-{wrong.name}")
 
 
-@pytest.mark.parametrize(("name", "answer"), list(_cases()))
-def test_validate_fails_what_the_grader_fails(tmp_path, course, name, answer):
+def test_packing_keeps_every_correct_answer_and_never_two_for_one_cell():
+    for name in NAMES:
+        answers = correct_for_assignment(name)
+        packs = pack_answers(answers)
+        assert sorted(a.name for pack in packs for a in pack) == sorted(a.name for a in answers)
+        for pack in packs:
+            cells = [gid for a in pack for gid in a.answers]
+            assert len(cells) == len(set(cells)), f"{name}: a pack replaces a cell twice: {[a.name for a in pack]}"
+
+
+@pytest.mark.parametrize(("name", "pack"), list(_cases()))
+def test_validate_fails_what_the_grader_fails(tmp_path, course, name, pack):
     release = read_nb(course.release_notebook(name))
-    submission = student_submission(release, read_nb(course.source_notebook(name)), answer.answers if answer else None)
+    submission = student_submission(release, read_nb(course.source_notebook(name)), merged(pack) or None)
     tests = {grade_id(c): c for c in release.cells if is_test(c)}
-    correct = answer is None or answer in correct_for_assignment(name)
-    expected = set() if correct else {gid for gid in answer.scores if _visible(tests[gid])}
+    wrong = [a for a in pack if a not in correct_for_assignment(name)]
+    expected = {gid for answer in wrong for gid in answer.scores if _visible(tests[gid])}
     failed = _validate(tmp_path, submission)
-    what = "the solutions" if answer is None else f"{answer.name!r} ({answer.why})"
+    what = ", ".join(f"{a.name!r} ({a.why})" for a in pack) or "the solutions"
     assert failed == expected, f"{name}: Validate failed {sorted(failed)} for {what}; the grader fails {sorted(expected)}"

@@ -348,3 +348,23 @@ def test_feedback_header_names_the_student_safely():
     header = clean_notebook(nbformat.v4.new_notebook(), result, "李小龙 <b>").cells[0].source
     assert header.startswith("# Feedback: 李小龙 &lt;b&gt; (li-xiao-long_1002) · 01_alpha")
     assert clean_notebook(nbformat.v4.new_notebook(), result).cells[0].source.startswith("# Feedback: li-xiao-long_1002 ·")
+
+
+def test_lms_exports_list_every_enrolled_student_under_the_lms_id(course, tmp_path, capsys):
+    roster = tmp_path / "canvas.csv"
+    roster.write_text(CANVAS_EXPORT, encoding="utf-8")
+    import_roster(course, roster)
+    main(["--course", str(course.root), "collect", str(_zip(tmp_path / "c.zip", {rel: _nb(rel) for rel in CANVAS}))])
+    out = tmp_path / "canvas-grades.csv"
+    main(["--course", str(course.root), "export", "--format", "canvas", "-o", str(out)])
+    parsed = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert parsed[0]["Student"] == "Points Possible"
+    by_id = {r["ID"]: r for r in parsed[1:]}
+    assert {"4001", "4003", "4010", "4002"} <= set(by_id)  # the roster, and the stranger who handed in
+    assert by_id["4001"]["Student"] == "García, José"
+    assert all(by_id[i][a] == "" for i in by_id for a in ASSIGNMENTS)  # nothing graded yet: no grade, not 0
+    assert "left empty: jose-garcia_4001 / 01_alpha: missing" in capsys.readouterr().err
+    moodle = tmp_path / "moodle-grades.csv"
+    main(["--course", str(course.root), "export", "--format", "moodle", "-o", str(moodle)])
+    header = next(csv.reader(moodle.open(encoding="utf-8")))
+    assert header == ["Email address", "Full name", *ASSIGNMENTS]
