@@ -64,6 +64,7 @@ ANSWER_MODULES: dict[str, set[str]] = {
     "reinforce": {"03_reinforce"},
     "advantages": {"04_baselines"},
     "gaussian": {"05_gaussian_policies"},
+    "importance": {"06_importance_sampling"},
     "natural": {"07_natural_gradient"},
     "ppo": {"08_ppo_gae"},
 }

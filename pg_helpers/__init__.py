@@ -30,6 +30,9 @@ Modules, one concern each:
 - ``gaussian``   reference forms of notebook 05's exercises (the diagonal Gaussian log-density and
                  entropy, the tanh-squash correction, ``GaussianPolicy``) for notebooks after 05
                  (05's answers: not imported at the top level)
+- ``importance`` reference forms of notebook 06's exercises (importance weights in log space, the
+                 effective sample size, per-decision weights, the surrogate loss) for notebooks after
+                 06 (06's answers: not imported at the top level)
 - ``natural``    reference forms of notebook 07's exercises (the KL of categoricals, the Fisher matrix,
                  the damped natural step, conjugate gradient) and Fisher-vector products, for notebooks
                  after 07 (07's answers: not imported at the top level)
