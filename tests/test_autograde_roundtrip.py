@@ -83,6 +83,10 @@ def _grade(tmp_path_factory, name: str):
     """
     course = copy_course(tmp_path_factory.mktemp(f"course-{name}"))
     release(course, [name], quiet=True)
+    # nbgrader's copy: the same release and gradebook, copied rather than generated a second time.
+    theirs_root = tmp_path_factory.mktemp(f"nbgrader-{name}") / "course"
+    shutil.copytree(course.root, theirs_root)
+    theirs = Course(theirs_root)
     source = read_nb(course.source_notebook(name))
     released = read_nb(course.release_notebook(name))
     maxima = {grade_id(c): float(nbgrader_meta(c)["points"]) for c in source.cells if is_test(c)}
@@ -107,8 +111,6 @@ def _grade(tmp_path_factory, name: str):
         if student != "blank":
             hand_in(student, merged(pack), dict(maxima) if student.startswith("correctpack") else None)
 
-    theirs = copy_course(tmp_path_factory.mktemp(f"nbgrader-{name}"))
-    release(theirs, [name], quiet=True)
     for student in nbgrader_sample(name):
         shutil.copytree(course.root / "submitted" / student / name, theirs.root / "submitted" / student / name)
     run_nbgrader(theirs, "autograde", name, "--force", "--log-level=WARN", env={"PG_FAST": "1"}, capture=True)

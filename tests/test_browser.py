@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -149,7 +150,7 @@ def test_the_first_todo_from_fresh_release_to_validate(page, lab, name):
     _notebook(page).locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").first.scroll_into_view_if_needed()
     _shot(page, name, "1-first-todo-fails")
 
-    answer_cell = _notebook(page).locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=f"def {todo}(")).first
+    answer_cell = _notebook(page).locator(".jp-CodeCell", has=page.locator(".cm-content", has_text=re.compile(rf"(def|class) {todo}\b"))).first
     answer_cell.locator(".cm-content").click()
     page.keyboard.press("Control+a")
     page.keyboard.insert_text(answer)  # as pasted: no auto-indent or bracket closing on the way
