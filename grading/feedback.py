@@ -16,7 +16,7 @@ from pathlib import Path
 import nbformat
 
 from .batch import select_students
-from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test
+from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test, regions
 from .course import Course
 from .export import status_text
 from .grader import Task, autograded_dir, load_result, notebooks_of
@@ -84,11 +84,17 @@ def clean_notebook(nb, result: dict, name: str | None = None):
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
+        secret = {line.strip() for region in regions(cell.source, BEGIN_HIDDEN, END_HIDDEN) for line in region}
+        secret.discard("")
         cell.source, hidden = strip_hidden(cell.source)
         if hidden:
             for out in cell.get("outputs", []):
                 if out.get("output_type") == "error":
                     out["traceback"] = [f"{out.get('ename', 'Error')}: {out.get('evalue', '')}"]
+                elif out.get("output_type") == "stream":
+                    # A warning prints the source line that raised it: a hidden test's line, here.
+                    text = "".join(out.get("text", ""))
+                    out["text"] = "".join(line for line in text.splitlines(keepends=True) if line.strip() not in secret)
         gid = grade_id(cell)
         if gid and is_test(cell) and gid in result.get("scores", {}):
             score, top = result["scores"][gid], result.get("max_scores", {}).get(gid, 0)

@@ -1,0 +1,49 @@
+"""grading.feedback on a hand-made graded notebook: the summary per exercise, and nothing hidden in outputs."""
+
+from __future__ import annotations
+
+import nbformat
+
+from grading.feedback import clean_notebook, exercise_of
+
+HIDDEN = "### BEGIN HIDDEN TESTS\nassert float(_z.mean()) < 0.01, 'hidden'\n### END HIDDEN TESTS"
+
+
+def _cell(gid: str, source: str, outputs: list) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True, "grade_id": gid, "points": 2,
+                                 "schema_version": 3}
+    cell.outputs = [nbformat.from_dict(o) for o in outputs]
+    return cell
+
+
+def _graded():
+    warning = ("/tmp/ipykernel_1/123.py:2: UserWarning: Converting a tensor with requires_grad=True to a scalar\n"
+               "  assert float(_z.mean()) < 0.01, 'hidden'\n")
+    error = {"output_type": "error", "ename": "AssertionError",
+             "evalue": "policy.sample: expected samples without gradient, got requires_grad=True",
+             "traceback": ["Traceback", "----> 2 assert float(_z.mean()) < 0.01, 'hidden'"]}
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        _cell("test_sample", "# Visible test for sample (1 point)\nprint('ok')", []),
+        _cell("test_sample_hidden", "# Hidden tests for sample (2 points)\n" + HIDDEN,
+              [{"output_type": "stream", "name": "stdout", "text": warning}, error]),
+    ]
+    result = {"student": "ana_1", "assignment": "05_x", "notebook": "05_x", "status": "graded",
+              "scores": {"test_sample": 1.0, "test_sample_hidden": 0.0},
+              "max_scores": {"test_sample": 1.0, "test_sample_hidden": 2.0}}
+    return clean_notebook(nb, result, "Ana")
+
+
+def test_a_warning_that_quotes_a_hidden_line_is_cut_from_the_feedback():
+    text = nbformat.writes(_graded())
+    assert "_z.mean()" not in text
+    assert "UserWarning: Converting a tensor" in text  # the warning itself stays: it tells the student why
+
+
+def test_the_summary_gives_each_exercise_its_points_and_failure_message():
+    header = _graded().cells[0].source
+    assert "**Score: 1 / 3**" in header
+    assert "<code>sample</code>: 1 / 3" in header
+    assert "hidden tests: AssertionError: policy.sample: expected samples without gradient" in header
+    assert exercise_of("test_sample_hidden") == exercise_of("test_sample") == "sample"
