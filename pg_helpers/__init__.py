@@ -25,6 +25,8 @@ Modules, one concern each:
 - ``advantages`` reference forms of notebook 04's exercises (advantages, their normalisation, the
                  categorical entropy, the value loss) for notebooks after 04 (04's answers: not
                  imported at the top level)
+- ``lm``         a tiny GRU language model, the digit-sum task with its verifiable reward, pre-training
+                 and sampling (notebook 09)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
