@@ -39,6 +39,8 @@ Modules, one concern each:
 - ``ppo``        reference forms of notebook 08's exercises (GAE with termination vs truncation, the
                  clipped surrogate, the k3 approximate KL) and the course's PPO on the NumPy CartPole,
                  for the benchmark and notebooks after 08 (08's answers: not imported at the top level)
+- ``lm``         a tiny GRU language model, the digit-sum task with its verifiable reward, pre-training
+                 and sampling (notebook 09)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not
                  imported at the top level, so ``pg.<TAB>`` does not show them to 01's students)
 """
