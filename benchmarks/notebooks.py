@@ -74,6 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     course = Course()
     print(f"{os.cpu_count()} cores; budgets: " + ", ".join(f"{k} < {v:.0f} s" for k, v in BUDGETS.items()))
     print(f"{'notebook':28s} {'full (s)':>9s} {'fast (s)':>9s} {'validate (s)':>13s}")
+    over = []
     for name in course.select_assignments(args.assignments):
         path = course.source_notebook(name)
         cells = {"full": None if args.skip_full else run_all(path, fast=False), "fast": run_all(path, fast=True)}
@@ -84,10 +85,15 @@ def main(argv: list[str] | None = None) -> None:
         for key, width in (("full", 9), ("fast", 9), ("validate", 13)):
             value = cells.get(key)
             text = "-" if value is None else f"{value:.1f}" + ("!" if value > BUDGETS[key] else "")
+            if value is not None and value > BUDGETS[key]:
+                over.append(f"{name} {key}")
             shown.append(f"{text:>{width}s}")
         note = f"  Validate failed {failed} cells of the solutions" if failed else ""
         print(f"{name:28s} {' '.join(shown)}{note}", flush=True)
-    print("! over budget (measure on a quiet machine before acting on it)")
+    if over:
+        print(f"! over budget: {', '.join(over)} (measure on a quiet machine before acting on it)")
+    else:
+        print("every notebook within its budgets")
 
 
 if __name__ == "__main__":
