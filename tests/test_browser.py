@@ -192,6 +192,7 @@ def test_a_finished_notebook_runs_to_the_end_and_reopens_cleanly(page, lab):
     bars = _notebook(page).locator(".pg-progress")
     assert bars.count(), f"{FULL_RUN}: no progress bar was drawn"
     texts = bars.all_inner_texts()
+    bars.filter(has_text="done: ").first.scroll_into_view_if_needed()  # the screenshot shows the outcome
     _shot(page, FULL_RUN, "5-finished")
     unfinished = [t for t in texts if "done" not in t]
     assert not unfinished, f"{FULL_RUN}: bars that did not end done (stopped or error look like a crash): {unfinished}"
