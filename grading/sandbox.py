@@ -134,6 +134,34 @@ def sandbox_uid() -> int:
     return BASE_UID + os.getpid()  # no account needs to exist
 
 
+def bwrap_args(limits: Limits, env: dict[str, str], files: dict[str, Path]) -> list[str]:
+    """bubblewrap's options: the read-only system, Python and pg_helpers, ``files`` (sandbox path ->
+    host file) read-only, a size-limited scratch tmpfs, new namespaces, the scrubbed environment."""
+    cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
+           "--unshare-ipc", "--unshare-uts", "--hostname", "localhost", "--clearenv"]
+    for key, value in env.items():
+        cmd += ["--setenv", key, value]
+    for system in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.exists(system):
+            cmd += ["--ro-bind", system, system]
+    # The scratch tmpfs goes first: bwrap mounts in order, and a course checked out under
+    # /tmp (a CI clone, say) must have its venv and pg_helpers bound on top of it, not hidden.
+    cmd += ["--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
+            "--dir", SCRATCH, "--chmod", "1777", SCRATCH]
+    roots = python_roots()
+    # bwrap creates the bind targets' parent folders owner-only: open them to the sandbox uid.
+    parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) not in ("/", "/tmp")})
+    for parent in parents:
+        cmd += ["--perms", "0755", "--dir", parent]
+    for folder in sorted({str(Path(target).parent) for target in files}):
+        cmd += ["--perms", "0755", "--dir", folder]
+    for root in roots:
+        cmd += ["--ro-bind", root, root]
+    for target, host in files.items():
+        cmd += ["--ro-bind", str(host), target]
+    return cmd + ["--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
+
+
 def command(limits: Limits, scratch: Path, fast: bool = True,
             python_args: list[str] | None = None) -> tuple[list[str], dict[str, str], str]:
     """The command line, environment and working directory that run the executor for one notebook
@@ -150,27 +178,7 @@ def command(limits: Limits, scratch: Path, fast: bool = True,
                   f"--nofile={limits.open_files}", "--core=0", "--"]
     python = sys.executable
     if have["bwrap"]:
-        cmd = ["bwrap", "--die-with-parent", "--new-session", "--unshare-net", "--unshare-pid",
-               "--unshare-ipc", "--unshare-uts", "--hostname", "localhost", "--clearenv"]
-        for key, value in env.items():
-            cmd += ["--setenv", key, value]
-        for system in ("/usr", "/etc", "/bin", "/lib", "/lib64", "/sbin"):
-            if os.path.exists(system):
-                cmd += ["--ro-bind", system, system]
-        # The scratch tmpfs goes first: bwrap mounts in order, and a course checked out under
-        # /tmp (a CI clone, say) must have its venv and pg_helpers bound on top of it, not hidden.
-        cmd += ["--size", str(limits.scratch_bytes), "--tmpfs", "/tmp",
-                "--dir", SCRATCH, "--chmod", "1777", SCRATCH]
-        roots = python_roots()
-        # bwrap creates the bind targets' parent folders owner-only: open them to the sandbox uid.
-        parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) not in ("/", "/tmp")})
-        for parent in parents:
-            cmd += ["--perms", "0755", "--dir", parent]
-        cmd += ["--perms", "0755", "--dir", str(Path(SANDBOX_EXECUTOR).parent)]
-        for root in roots:
-            cmd += ["--ro-bind", root, root]
-        cmd += ["--ro-bind", str(EXECUTOR), SANDBOX_EXECUTOR,
-                "--proc", "/proc", "--dev", "/dev", "--chdir", SCRATCH]
+        cmd = bwrap_args(limits, env, {SANDBOX_EXECUTOR: EXECUTOR})
         if have["setpriv"]:
             cmd += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         cmd += ["--", *inner, python, *(python_args or [SANDBOX_EXECUTOR])]
@@ -180,6 +188,48 @@ def command(limits: Limits, scratch: Path, fast: bool = True,
     env["MPLCONFIGDIR"] = str(scratch / ".mpl")
     cmd = (["unshare", "--net", "--"] if have["unshare"] else []) + inner + [python, *(python_args or [str(EXECUTOR)])]
     return cmd, env, str(scratch)
+
+
+def rlimits(limits: Limits) -> dict[str, int]:
+    """The limits ``prlimit`` sets on a cold run, by ``resource`` module name (for the warm sandbox)."""
+    return {"RLIMIT_AS": limits.memory_bytes, "RLIMIT_CPU": limits.cpu_seconds, "RLIMIT_NPROC": limits.processes,
+            "RLIMIT_FSIZE": limits.file_bytes, "RLIMIT_NOFILE": limits.open_files, "RLIMIT_CORE": 0}
+
+
+def _run_cold(request: bytes, limits: Limits, fast: bool, out, err) -> str | None:
+    """Run the executor in a sandbox of its own; None on success, else what went wrong."""
+    with tempfile.TemporaryDirectory(prefix="pg-grade-") as tmp:
+        scratch = Path(tmp)
+        os.chmod(scratch, 0o1777)
+        cmd, env, cwd = command(limits, scratch, fast)
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env, cwd=cwd,
+                                start_new_session=True)
+        try:
+            proc.communicate(request, timeout=limits.budget + 90)
+            return None if proc.returncode == 0 else f"executor exited with code {proc.returncode}"
+        except subprocess.TimeoutExpired:
+            return f"wall-clock budget of {limits.budget} s exceeded"
+        finally:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)  # stray children of a fallback run
+            except ProcessLookupError:
+                pass
+            proc.wait()
+
+
+def _execute(request: bytes, limits: Limits, fast: bool, out, err) -> str | None:
+    """Warm when this machine allows it (``warm.py``), else cold; the same result either way."""
+    from . import warm
+
+    if warm.enabled():
+        try:
+            return warm.execute(request, limits, fast, out, err)
+        except warm.WarmFailure:
+            out.seek(0)
+            out.truncate()
+            err.seek(0)
+            err.truncate()
+    return _run_cold(request, limits, fast, out, err)
 
 
 def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
@@ -192,45 +242,30 @@ def run_notebook(nb: dict, limits: Limits = Limits(), fast: bool = True,
     """
     request = json.dumps({"notebook": nb, "cell_timeout": limits.cell_timeout, "budget": limits.budget,
                           "max_output_bytes": limits.max_output_bytes, "watch_torch": watch_torch,
-                          "test_cells": list(test_cells or []), "skip_cells": list(skip_cells or [])})
-    with tempfile.TemporaryDirectory(prefix="pg-grade-") as tmp:
-        scratch = Path(tmp)
-        os.chmod(scratch, 0o1777)
-        cmd, env, cwd = command(limits, scratch, fast)
-        stderr_path = scratch / "stderr.log"
-        with open(stderr_path, "wb") as err, tempfile.TemporaryFile() as out:
-            proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=out, stderr=err, env=env, cwd=cwd,
-                                    start_new_session=True)
-            try:
-                proc.communicate(request.encode(), timeout=limits.budget + 90)
-                failure = None if proc.returncode == 0 else f"executor exited with code {proc.returncode}"
-            except subprocess.TimeoutExpired:
-                failure = f"wall-clock budget of {limits.budget} s exceeded"
-            finally:
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)  # stray children of a fallback run
-                except ProcessLookupError:
-                    pass
-                proc.wait()
-            out.seek(0)
-            data = out.read()
-        # The executor announces the kernel before any notebook code runs; without that line
-        # nothing the submission wrote can have caused a failure.
-        kernel_started = data.startswith(KERNEL_READY)
-        data = data[len(KERNEL_READY):] if kernel_started else data
-        tail = stderr_path.read_bytes()[-2000:].decode(errors="replace")
-        if failure is None:
-            try:
-                result = json.loads(data)
-                result["uid"] = sandbox_uid() if protections()["setpriv"] else os.getuid()
-                result["kernel_started"] = kernel_started
-                if not kernel_started:
-                    result["stderr"] = tail  # why the kernel did not start (no notebook code wrote it)
-                return result
-            except ValueError:
-                failure = "executor returned no result"
-        return {"kernel": f"sandbox failed: {failure}", "cells": {}, "tampering": [], "truncated": [], "memory": [],
-                "notebook": nb, "stderr": tail, "kernel_started": kernel_started}
+                          "test_cells": list(test_cells or []), "skip_cells": list(skip_cells or []),
+                          "own_pid_namespace": protections()["bwrap"]}).encode()
+    with tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as out:
+        failure = _execute(request, limits, fast, out, err)
+        out.seek(0)
+        data = out.read()
+        err.seek(0)
+        tail = err.read()[-2000:].decode(errors="replace")
+    # The executor announces the kernel before any notebook code runs; without that line
+    # nothing the submission wrote can have caused a failure.
+    kernel_started = data.startswith(KERNEL_READY)
+    data = data[len(KERNEL_READY):] if kernel_started else data
+    if failure is None:
+        try:
+            result = json.loads(data)
+            result["uid"] = sandbox_uid() if protections()["setpriv"] else os.getuid()
+            result["kernel_started"] = kernel_started
+            if not kernel_started:
+                result["stderr"] = tail  # why the kernel did not start (no notebook code wrote it)
+            return result
+        except ValueError:
+            failure = "executor returned no result"
+    return {"kernel": f"sandbox failed: {failure}", "cells": {}, "tampering": [], "truncated": [], "memory": [],
+            "notebook": nb, "stderr": tail, "kernel_started": kernel_started}
 
 
 PROBE = """\

@@ -88,14 +88,10 @@ class Fixture:
     reason: tuple[str, ...] = ()
     """Phrases the status reason must contain."""
     what: str = ""
-    may_starve_kernel: bool = False
-    """A fork bomb's children, spinning after their cell's timeout, can starve the kernel on a busy
-    machine: then ``failed (kernel stopped responding ...)`` with the same flags and scores is right too."""
 
     def status_ok(self, status: str, reason: str) -> bool:
-        """The status is the expected one (or, for a kernel-starving fixture, the kernel was starved)."""
-        starved = self.may_starve_kernel and status == "failed" and "kernel stopped responding" in reason
-        return status == self.status or starved
+        """The status is the expected one."""
+        return status == self.status
 
     def expected(self, maxima: dict[str, float]) -> dict[str, float]:
         if self.earn is not None:
@@ -326,7 +322,7 @@ FIXTURES: list[Fixture] = [
     Fixture("attack-output-flood", lambda ctx: _ref(ctx, "attack-output-flood", extra={"softmax": FLOOD}),
             "flagged", reason=("output flood",)),
     Fixture("attack-fork-bomb", lambda ctx: _ref(ctx, "attack-fork-bomb", extra={"END": FORK_BOMB}),
-            "flagged", reason=("forks",), may_starve_kernel=True),
+            "flagged", reason=("forks",)),
     Fixture("attack-memory-bomb", lambda ctx: _ref(ctx, "attack-memory-bomb", extra={"END": MEMORY_BOMB}),
             "flagged", reason=("memory limit",)),
     Fixture("attack-ignore-interrupt", lambda ctx: _ref(ctx, "attack-ignore-interrupt", extra={"END": (

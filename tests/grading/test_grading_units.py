@@ -239,42 +239,6 @@ def test_check_passes_the_course_and_reports_problems(tiny_course, capsys):
 
 
 # ---- the sandbox itself
-def test_sandbox_hides_the_course_and_the_network():
-    code = (
-        "import os, json, socket\n"
-        "seen = {'uid': os.getuid(), 'env': sorted(os.environ), 'cwd': os.getcwd(),\n"
-        f"        'solutions': os.path.exists({str(REPO_ROOT / 'solutions')!r}),\n"
-        f"        'grading': os.path.exists({str(REPO_ROOT / 'grading')!r})}}\n"
-        "try:\n"
-        "    socket.create_connection(('1.1.1.1', 53), timeout=2)\n"
-        "    seen['net'] = True\n"
-        "except OSError:\n"
-        "    seen['net'] = False\n"
-        "print(json.dumps(seen))\n"
-    )
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
-    run = run_notebook(nb, limits=Limits(cell_timeout=30, budget=60))
-    assert run["kernel"] == "ok", run
-    seen = json.loads(run["notebook"]["cells"][0]["outputs"][0]["text"])
-    have = protections()
-    assert "PG_FAST" in seen["env"] and not any(k.startswith("NBGRADER") for k in seen["env"])
-    if have["bwrap"] or have["unshare"]:
-        assert seen["net"] is False
-    if have["bwrap"]:
-        assert not seen["solutions"] and not seen["grading"]
-    if have["setpriv"]:
-        assert seen["uid"] != 0
-
-
-def test_sandbox_reports_a_dead_kernel_and_keeps_earlier_cells():
-    cells = [nbformat.v4.new_code_cell("print('before')"), nbformat.v4.new_code_cell("import os\nos._exit(3)"),
-             nbformat.v4.new_code_cell("print('after')")]
-    run = run_notebook(nbformat.v4.new_notebook(cells=cells), limits=Limits(cell_timeout=30, budget=60))
-    assert run["kernel"] == "died"
-    assert run["cells"] == {"0": "ok", "1": "error", "2": "not run"}
-    assert "before" in run["notebook"]["cells"][0]["outputs"][0]["text"]
-
-
 # ---- pg_helpers.checks hardening (the checks the tests are built from)
 def test_checks_ignore_a_monkeypatched_numpy(monkeypatch):
     import numpy as np
@@ -290,16 +254,3 @@ def test_checks_ignore_a_monkeypatched_numpy(monkeypatch):
         checks.check_finite("x", [1.0, float("nan")])
     with pytest.raises(AssertionError, match="sum to 1"):
         checks.check_probability_vector("p", [0.5, 0.2])
-
-
-def test_kernel_cannot_reach_into_the_executor():
-    """The executor's result must not be forgeable from the kernel (same uid): no fd, no mem access."""
-    if not protections()["bwrap"]:
-        pytest.skip("needs bubblewrap: without its PID namespace the kernel can see the grader")
-    code = ("import os\nppid = os.getppid()\nfor what in ('fd', 'mem'):\n    try:\n"
-            "        os.listdir(f'/proc/{ppid}/fd') if what == 'fd' else open(f'/proc/{ppid}/mem', 'rb')\n"
-            "        print(what, 'OPEN')\n    except OSError:\n        print(what, 'blocked')\n")
-    run = run_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]),
-                       limits=Limits(cell_timeout=30, budget=60))
-    text = run["notebook"]["cells"][0]["outputs"][0]["text"]
-    assert text.split() == ["fd", "blocked", "mem", "blocked"], text
