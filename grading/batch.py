@@ -19,6 +19,7 @@ from pathlib import Path
 from tqdm.auto import tqdm
 
 from . import gradebook as gbmod
+from . import warm
 from .course import Course
 from .grader import (Options, Task, failed_result, grade, is_current, is_environment_failure, load_result,
                      notebooks_of, safe_name)
@@ -80,6 +81,7 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(by_student) or 1))
     results: dict[tuple, dict] = {}
     if by_student:
+        warm.close_all()  # each worker starts its own warm sandbox
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
             # Submit (and so fork) before opening the database: a forked worker must not share

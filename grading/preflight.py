@@ -34,6 +34,7 @@ from . import environment
 from .cells import grade_id, is_test, nbgrader_meta
 from .course import Course
 from .grader import Options, Task, assemble, execute, new_result, notebooks_of, read_source
+from . import warm
 from .sandbox import Limits, python_roots, protections
 
 CACHE_ENV = "PG_GRADING_PREFLIGHT_CACHE"
@@ -260,6 +261,7 @@ def preflight(course: Course, assignments: list[str], options: Options, url: str
     with ThreadPoolExecutor(max_workers=max(1, jobs or os.cpu_count() or 1)) as pool:  # the work is in subprocesses
         releases = list(pool.map(lambda a: release_problems(course, a), assignments))
         references = list(pool.map(lambda t: reference_problem(course, *t, options), tasks))
+    warm.close_all()  # the pool's threads are gone; their warm sandboxes would only hold memory
     stale += [p for found in releases for p in found]
     failed = [p for p in references if p]
     if not stale and not failed:

@@ -1,7 +1,8 @@
 """The grading process's side of the warm sandbox (``zygote.py``): start it, hand it notebooks.
 
-One warm sandbox per grading process and per set of sandbox options (``fast`` and the scratch
-size), started on first use and kept until the process exits (bubblewrap's ``--die-with-parent``).
+One warm sandbox per grading process, thread and set of sandbox options (``fast`` and the scratch
+size), started on first use and kept until ``close_all`` or the process's exit (bubblewrap's
+``--die-with-parent``).
 It needs what the cold sandbox's full protection needs: bubblewrap, and root to give the sandbox
 its own uid; elsewhere, or with ``PG_GRADING_WARM=0``, every notebook runs cold (``sandbox.py``).
 
@@ -22,6 +23,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .sandbox import EXECUTOR, SANDBOX_EXECUTOR, Limits, _env, bwrap_args, protections, rlimits, sandbox_uid
@@ -115,18 +117,42 @@ class Zygote:
 _ZYGOTES: dict[tuple, Zygote] = {}
 _OWNER = os.getpid()
 _BROKEN: list[str] = []
+_LOCK = threading.Lock()
+
+
+def _key(limits: Limits, fast: bool) -> tuple:
+    # One per thread too: the pre-flight grades its references from a thread pool, and a zygote
+    # serves one notebook at a time.
+    return (fast, limits.scratch_bytes, threading.get_ident())
 
 
 def _zygote(limits: Limits, fast: bool) -> Zygote:
     global _OWNER
-    if os.getpid() != _OWNER:  # a forked worker: its parent's zygotes are not its own
-        _ZYGOTES.clear()
-        _OWNER = os.getpid()
-    key = (fast, limits.scratch_bytes)
-    zygote = _ZYGOTES.get(key)
+    with _LOCK:
+        if os.getpid() != _OWNER:  # a forked worker: its parent's zygotes are not its own
+            _ZYGOTES.clear()
+            _OWNER = os.getpid()
+        zygote = _ZYGOTES.get(_key(limits, fast))
     if zygote is None or not zygote.alive():
-        zygote = _ZYGOTES[key] = Zygote(limits, fast)
+        zygote = Zygote(limits, fast)
+        with _LOCK:
+            _ZYGOTES[_key(limits, fast)] = zygote
     return zygote
+
+
+def _forget(limits: Limits, fast: bool) -> None:
+    with _LOCK:
+        _ZYGOTES.pop(_key(limits, fast), None)
+
+
+def close_all() -> None:
+    """Stop this process's warm sandboxes (they hold torch in memory): after a thread pool's work,
+    and before forking workers, which start their own."""
+    with _LOCK:
+        zygotes = list(_ZYGOTES.values()) if os.getpid() == _OWNER else []
+        _ZYGOTES.clear()
+    for zygote in zygotes:
+        zygote.close()
 
 
 def execute(request: bytes, limits: Limits, fast: bool, result, stderr) -> str | None:
@@ -137,10 +163,10 @@ def execute(request: bytes, limits: Limits, fast: bool, result, stderr) -> str |
     try:
         code = _zygote(limits, fast).run(request, limits, result, stderr)
     except TimeoutError:
-        _ZYGOTES.pop((fast, limits.scratch_bytes), None)
+        _forget(limits, fast)
         return f"wall-clock budget of {limits.budget} s exceeded"
     except WarmFailure as exc:
-        _ZYGOTES.pop((fast, limits.scratch_bytes), None)
+        _forget(limits, fast)
         _BROKEN.append(str(exc))
         print(f"grading sandbox: {exc}; grading continues in cold sandboxes (slower)", file=sys.stderr)
         raise

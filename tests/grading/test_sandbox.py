@@ -177,3 +177,13 @@ def test_warm_and_cold_agree(monkeypatch):
         run = _run(*cells)
         runs[mode] = (run["kernel"], run["cells"], [_text(run, i) for i in (0, 2)], run["tampering"])
     assert runs["1"] == runs["0"]
+
+
+def test_warm_notebooks_from_several_threads(warm_only):
+    """The pre-flight grades from a thread pool: each thread gets its own warm sandbox."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        runs = list(pool.map(lambda k: _run(f"print({k} * 7)"), range(6)))
+    warm.close_all()
+    assert [_text(run, 0).strip() for run in runs] == [str(k * 7) for k in range(6)]
