@@ -47,7 +47,8 @@ def _parse(source: str) -> ast.AST | None:
         return None
 
 
-def bound_names(source: str) -> set[str] | None:
+@functools.lru_cache(maxsize=4096)  # every student's copy of a course cell has the same answer
+def bound_names(source: str) -> frozenset[str] | None:
     """Every name the cell stores, defines or imports, at any depth (None: unknown, see ``_parse``)."""
     tree = _parse(source)
     if tree is None:
@@ -66,10 +67,11 @@ def bound_names(source: str) -> set[str] | None:
             names.add(node.name)
         elif isinstance(node, ast.MatchAs | ast.MatchStar) and node.name:
             names.add(node.name)
-    return names
+    return frozenset(names)
 
 
-def read_names(source: str, own_bindings_count: bool = True) -> set[str] | None:
+@functools.lru_cache(maxsize=4096)
+def read_names(source: str, own_bindings_count: bool = True) -> frozenset[str] | None:
     """Names the cell reads (None: it may read anything, see ``_parse``).
 
     With ``own_bindings_count``, names the cell binds itself are not counted as read from
@@ -81,7 +83,7 @@ def read_names(source: str, own_bindings_count: bool = True) -> set[str] | None:
     loads = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
     if own_bindings_count:
         loads -= bound_names(source) or set()
-    return loads
+    return frozenset(loads)
 
 
 def cells_to_skip(sources: Sequence[str], demos: set[int], student: set[int]) -> list[int]:

@@ -29,19 +29,20 @@ COURSE_PACKAGE = "pg_helpers"
 NO_MODULE = re.compile(r"No module named '([\w.]+)'")
 
 
-def imported_modules(source: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def imported_modules(source: str) -> frozenset[str]:
     """Dotted module names a cell imports, with their parents (``a.b`` gives ``a`` and ``a.b``)."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
-    return {".".join(n.split(".")[:k]) for n in names for k in range(1, n.count(".") + 2)}
+    return frozenset(".".join(n.split(".")[:k]) for n in names for k in range(1, n.count(".") + 2))
 
 
 @functools.lru_cache(maxsize=256)

@@ -256,6 +256,9 @@ class ForkedKernel:
                 # misses heartbeats but is alive, as a kernel manager's client would say.
                 return forked._poll() is None
 
+            async def wait_for_ready(self, timeout: float | None = None) -> None:
+                await _wait_for_ready(self, timeout or 60)
+
         kc = ForkedKernelClient(connection_file=self.connection_file)
         kc.load_connection_file()
         return kc
@@ -283,6 +286,29 @@ class ForkedKernel:
 
     async def cleanup_resources(self, restart: bool = False) -> None:
         return None
+
+
+async def _wait_for_ready(kc, timeout: float) -> None:
+    """jupyter_client's wait_for_ready without its last step, 0.2 s of waiting for IOPub to be
+    quiet (a third of a warm notebook's start): nbclient and ``silent`` ignore any message that
+    does not answer their own request. Ready = a kernel_info reply and IOPub connected."""
+    from queue import Empty
+
+    deadline = time.monotonic() + timeout
+    while True:
+        kc.kernel_info()
+        try:
+            msg = await kc.shell_channel.get_msg(timeout=1)
+            if msg["msg_type"] == "kernel_info_reply":
+                await kc.iopub_channel.get_msg(timeout=0.2)  # the status of that request: subscribed
+                kc._handle_kernel_info_reply(msg)
+                return
+        except Empty:
+            pass
+        if not await kc.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
 
 
 def _processes() -> list[tuple[int, int, bytes]]:
@@ -363,7 +389,7 @@ class NotebookRun:
             # After the interrupt, record the timeout as the cell's error instead of waiting again.
             error_on_timeout={"ename": "TimeoutError", "evalue": f"the grader stopped this cell after {timeout} s",
                               "traceback": [f"TimeoutError: the grader stopped this cell after {timeout} s"]},
-            raise_on_iopub_timeout=False, iopub_timeout=5, startup_timeout=60, record_timing=False,
+            raise_on_iopub_timeout=False, iopub_timeout=5, startup_timeout=60, record_timing=True,
             shutdown_kernel="immediate",  # the sandbox is discarded: no need for a graceful exit
         )
 

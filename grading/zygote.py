@@ -51,10 +51,19 @@ MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40
 SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
 PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS = 4, 38
 
-PRELOAD = ("numpy", "numpy.testing", "numpy.linalg", "matplotlib", "matplotlib.pyplot", "torch", "torch.testing",
-           "gymnasium", "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "matplotlib_inline.backend_inline",
-           "jupyter_client.asynchronous", "jupyter_client.connect", "nbclient", "nbformat", "zmq", "tqdm.auto",
-           "ipywidgets", "pg_helpers")
+PRELOAD = (
+    # what notebooks import
+    "numpy", "numpy.testing", "numpy.linalg", "matplotlib", "matplotlib.pyplot", "torch", "torch.testing",
+    "gymnasium", "tqdm.auto", "ipywidgets", "pg_helpers",
+    # what the executor imports
+    "nbclient", "nbformat", "jupyter_client.asynchronous", "jupyter_client.connect", "zmq",
+    # what a kernel imports as it starts (measured: sys.modules before and after IPKernelApp.initialize)
+    "IPython", "IPython.core.completerlib", "IPython.core.debugger", "IPython.core.oinspect",
+    "IPython.extensions.storemagic", "IPython.utils.wildcard", "ipykernel.kernelapp", "ipykernel.ipkernel",
+    "ipykernel.debugger", "matplotlib_inline.backend_inline", "debugpy.server", "pdb", "psutil", "sqlite3",
+    "faulthandler", "pydoc", "http.server", "xmlrpc.server", "tornado.gen", "tornado.locks", "tornado.queues",
+    "tornado.platform.asyncio",
+)
 
 _libc = ctypes.CDLL(None, use_errno=True)
 
@@ -132,11 +141,13 @@ def _start_kernel(connection_file: str, close: list[int]) -> int:
         os.dup2(devnull, 1)
         # What a freshly started kernel would have: its own random state, no grader on sys.path.
         sys.path[:] = [p for p in sys.path if os.path.realpath(p) != os.path.dirname(os.path.realpath(__file__))]
-        sys.argv = ["ipykernel_launcher", "-f", connection_file]
+        # History in memory, as nbclient starts a kernel: nothing of it is written to the scratch folder.
+        argv = ["-f", connection_file, "--HistoryManager.hist_file=:memory:"]
+        sys.argv = ["ipykernel_launcher", *argv]
         _reseed()
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=["-f", connection_file])
+        IPKernelApp.launch_instance(argv=argv)
     except BaseException:
         traceback.print_exc()
     os._exit(1)
