@@ -17,6 +17,8 @@ import ast
 import functools
 from collections.abc import Sequence
 
+from . import pyparse
+
 DEMO_TAG = "demo"
 EVERYTHING = None  # what an unparsable cell reads
 
@@ -42,7 +44,7 @@ def _parse(source: str) -> ast.AST | None:
     if "run_line_magic(" in source or "run_cell_magic(" in source:  # %time f(x), %%capture, %run ...
         return None
     try:
-        return ast.parse(source)
+        return pyparse.parse(source)
     except (SyntaxError, ValueError):
         return None
 

@@ -23,6 +23,7 @@ import importlib.util
 import re
 import sys
 
+from . import pyparse
 from .sandbox import Limits, probe_import
 
 COURSE_PACKAGE = "pg_helpers"
@@ -33,7 +34,7 @@ NO_MODULE = re.compile(r"No module named '([\w.]+)'")
 def imported_modules(source: str) -> frozenset[str]:
     """Dotted module names a cell imports, with their parents (``a.b`` gives ``a`` and ``a.b``)."""
     try:
-        tree = ast.parse(source)
+        tree = pyparse.parse(source)
     except SyntaxError:
         return frozenset()
     names: set[str] = set()

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 import re
 
+from . import pyparse
+
 # Names a submission must never rebind, patch or delete attributes of.
 PROTECTED_ROOTS = {"np", "numpy", "torch", "pg", "pg_helpers", "builtins", "__builtins__", "sys", "os",
                    "math", "IPython", "scipy", "random", "gym", "gymnasium", "nbgrader", "unittest"}
@@ -122,7 +124,7 @@ def scan_source(source: str, imported: set[str] | None = None, assignment: str |
     code, found = _python_source(source)
     answers = answer_modules(assignment)
     try:
-        tree = ast.parse(code)
+        tree = pyparse.parse(code)
     except SyntaxError:
         return found  # a syntax error costs the student already; nothing to scan
     protected = PROTECTED_ROOTS | (imported or set()) | imported_names([source])
@@ -189,7 +191,7 @@ def imported_names(sources: list[str]) -> set[str]:
     names: set[str] = set()
     for source in sources:
         try:
-            tree = ast.parse(_python_source(source)[0])
+            tree = pyparse.parse(_python_source(source)[0])
         except SyntaxError:
             continue
         for node in ast.walk(tree):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import re
 
+from . import pyparse
 from .cells import (
     BEGIN_HIDDEN,
     BEGIN_SOLUTION,
@@ -106,7 +107,7 @@ NONE_RETURNING_CALLS = re.compile(r"^(pg\.(passed|check_\w+)|print)$")
 
 def _partial_credit_problems(where: str, gid: str, source: str) -> list[str]:
     try:
-        body = ast.parse(source).body
+        body = pyparse.parse(source).body
     except SyntaxError as exc:
         return [f"{where}: test cell {gid!r} does not parse ({exc.msg}, line {exc.lineno})"]
     last = body[-1] if body else None

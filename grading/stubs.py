@@ -27,6 +27,7 @@ import json
 from nbgrader import utils
 from nbgrader.preprocessors import ClearSolutions
 
+from . import pyparse
 from .cells import BEGIN_SOLUTION, END_SOLUTION
 
 TODO_LINE = "# YOUR CODE HERE"
@@ -69,7 +70,7 @@ def _enclosing_function(tree: ast.AST, line: int) -> str | None:
 def _answer_names(region_lines: list[str]) -> list[str]:
     """``ANSWER_*`` names the solution region assigns at its top level."""
     try:
-        body = ast.parse("\n".join(region_lines)).body
+        body = pyparse.parse("\n".join(region_lines)).body
     except SyntaxError:
         return []
     names = []
@@ -93,7 +94,7 @@ def stub_for(source: str, gid: str) -> str:
     if not begins:
         return f"{TODO_LINE}\n{_raise(gid)}"
     try:
-        tree = ast.parse(source)
+        tree = pyparse.parse(source)
     except SyntaxError:
         tree = None
     function = _enclosing_function(tree, begins[0]) if tree is not None else None

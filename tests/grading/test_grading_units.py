@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import zipfile
 
 import nbformat
@@ -12,10 +11,9 @@ from grading import integrity
 from grading.__main__ import main, parser
 from grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, student_submission, without_markers
 from grading.collect import BUILTIN_PATTERNS, collect, student_id
-from grading.course import REPO_ROOT, Course
+from grading.course import Course
 from grading.feedback import strip_hidden
 from grading.grader import assemble
-from grading.sandbox import Limits, protections, run_notebook
 
 from ..conftest import read_nb
 
