@@ -30,7 +30,7 @@ BIN = Path(sys.executable).parent
 def missing_parts() -> str | None:
     """Why a hub cannot start here (for a skip), or None."""
     if shutil.which("node") is None:
-        return "node is not installed (make system-deps installs configurable-http-proxy with npm, as root)"
+        return "node is not installed (configurable-http-proxy runs on it: install nodejs and npm, then make system-deps as root)"
     if shutil.which("configurable-http-proxy") is None:
         return "configurable-http-proxy is not installed (make system-deps: npm install -g, as root)"
     if not (BIN / "jupyterhub").is_file() or not (BIN / "jupyterhub-singleuser").is_file():
