@@ -45,7 +45,8 @@ lab: $(STAMP)
 	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
 # System packages the tests use: bubblewrap (the grader's sandbox), PostgreSQL (shared-gradebook test)
-# and Chromium (the browser test; Playwright drives this one and never downloads a browser).
+# and Chromium (the browser test; Playwright drives this one and never downloads a browser); then
+# configurable-http-proxy with npm (the JupyterHub exchange test).
 # Installed only as root with apt-get (a fresh CI machine); elsewhere the tests that need them skip.
 system-deps:
 	@if command -v bwrap >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; then \
@@ -55,6 +56,15 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap postgresql chromium >/dev/null; \
 	else \
 		echo "system-deps: not root or no apt-get; skipping bubblewrap/postgresql/chromium (their tests skip)"; \
+	fi
+	@# configurable-http-proxy (JupyterHub's proxy, for the nbgrader exchange test) from npm's registry, globally.
+	@if command -v configurable-http-proxy >/dev/null; then \
+		true; \
+	elif [ "$$(id -u)" = 0 ] && command -v npm >/dev/null; then \
+		echo "installing configurable-http-proxy with npm"; \
+		npm install -g --silent configurable-http-proxy; \
+	else \
+		echo "system-deps: not root or no npm; skipping configurable-http-proxy (the JupyterHub exchange test skips)"; \
 	fi
 
 # PG_FAST=1: the solution notebooks run their small configurations under nbval.

@@ -18,8 +18,9 @@ import nbformat
 from .batch import select_students
 from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test, regions
 from .course import Course
+from .exchange import copy_exchange_receipts
 from .export import status_text
-from .grader import Task, autograded_dir, load_result, notebooks_of
+from .grader import Task, autograded_dir, load_result, notebooks_of, submitted_dir
 from .students import names
 
 HIDDEN_NOTE = "# (hidden tests: they ran when your work was graded)"
@@ -132,6 +133,8 @@ def feedback(course: Course, assignments: list[str] | None = None, students: lis
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_text(body, encoding="utf-8")
                 written.append(out)
+                # A submission from nbgrader's exchange: what `nbgrader release_feedback` needs (exchange.py).
+                copy_exchange_receipts(submitted_dir(course, student, name), out.parent)
     if not written:
         print("feedback: nothing to write (no autograded notebooks for this selection)", file=sys.stderr)
     else:

@@ -9,3 +9,11 @@ c = get_config()  # noqa: F821 (injected by traitlets when nbgrader loads the fi
 
 c.Execute.timeout = 60  # seconds per cell, as `python -m grading autograde --cell-timeout` by default
 c.Execute.interrupt_on_timeout = True
+
+# On a JupyterHub (grading/README.md, "On a JupyterHub"), submissions carry the hub's user name.
+# nbgrader otherwise takes the Unix account's name: `jovyan` for everyone on Zero to JupyterHub
+# (nbgrader then reads JUPYTERHUB_USER itself), `jupyter-<name>` on The Littlest JupyterHub.
+import os  # noqa: E402
+
+if os.environ.get("JUPYTERHUB_USER"):
+    c.CourseDirectory.student_id = os.environ["JUPYTERHUB_USER"]

@@ -47,3 +47,18 @@ def test_the_summary_gives_each_exercise_its_points_and_failure_message():
     assert "<code>sample</code>: 1 / 3" in header
     assert "hidden tests: AssertionError: policy.sample: expected samples without gradient" in header
     assert exercise_of("test_sample_hidden") == exercise_of("test_sample") == "sample"
+
+
+def test_exchange_receipts_go_beside_the_feedback_page_and_lms_submissions_have_none(tmp_path):
+    from grading.exchange import copy_exchange_receipts
+
+    submitted, page_dir = tmp_path / "submitted" / "alice" / "01_x", tmp_path / "feedback" / "alice" / "01_x"
+    submitted.mkdir(parents=True)
+    (submitted / "01_x.ipynb").write_text("{}")
+    assert copy_exchange_receipts(submitted, page_dir) == []  # an LMS download: nothing to copy
+    (submitted / "timestamp.txt").write_text("2026-12-04 19:00:00.000000 UTC")
+    (submitted / "submission_secret.txt").write_text("s3cret")
+    copied = copy_exchange_receipts(submitted, page_dir)
+    assert sorted(p.name for p in copied) == ["submission_secret.txt", "timestamp.txt"]
+    assert (page_dir / "submission_secret.txt").read_text() == "s3cret"
+    assert not (page_dir / "01_x.ipynb").exists()
