@@ -44,18 +44,20 @@ LAB_DIR ?= notebooks
 lab: $(STAMP)
 	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
 
-# System packages the tests use: bubblewrap (the grader's sandbox), PostgreSQL (shared-gradebook test)
-# and Chromium (the browser test; Playwright drives this one and never downloads a browser); then
-# configurable-http-proxy with npm (the JupyterHub exchange test).
+# System packages the tests use: bubblewrap (the grader's sandbox), PostgreSQL (shared-gradebook test),
+# Chromium (the browser test; Playwright drives this one and never downloads a browser) and node with
+# npm, which then installs configurable-http-proxy (JupyterHub's proxy, for the exchange test).
 # Installed only as root with apt-get (a fresh CI machine); elsewhere the tests that need them skip.
 system-deps:
-	@if command -v bwrap >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ]; then \
+	@if command -v bwrap >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -x /usr/bin/chromium ] \
+		&& command -v npm >/dev/null; then \
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing bubblewrap, postgresql and chromium with apt-get"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap postgresql chromium >/dev/null; \
+		echo "installing bubblewrap, postgresql, chromium, nodejs and npm with apt-get"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap postgresql chromium \
+			$$(command -v npm >/dev/null || echo nodejs npm) >/dev/null; \
 	else \
-		echo "system-deps: not root or no apt-get; skipping bubblewrap/postgresql/chromium (their tests skip)"; \
+		echo "system-deps: not root or no apt-get; skipping bubblewrap/postgresql/chromium/npm (their tests skip)"; \
 	fi
 	@# configurable-http-proxy (JupyterHub's proxy, for the nbgrader exchange test) from npm's registry, globally.
 	@if command -v configurable-http-proxy >/dev/null; then \
