@@ -8,12 +8,14 @@ same batch). Two measurements:
   over the first ``--baseline-students`` students;
 - this grader: ``autograde`` of the whole batch with ``--jobs`` workers (one per core). It
   leaves unrun the demonstration cells that nothing graded reads (``grading/demos.py``);
-  ``--run-demos`` runs them, as nbgrader does, to show what that saves.
+  ``--run-demos`` runs them, as nbgrader does, to show what that saves. It grades in warm
+  sandboxes where the machine allows (``grading/warm.py``); ``--cold`` grades in cold ones.
 
-It prints seconds per notebook for both, the speed-up (baseline seconds per notebook over ours)
+First it times an empty notebook, warm and cold: the start-up every notebook pays before its own
+cells. It prints seconds per notebook for both, the speed-up (baseline seconds per notebook over ours)
 and the batch's wall time, checks that both graders gave the same per-cell scores on the common
 students, and writes everything to ``bench-results/grading.json``. Targets (issue 3): a speed-up
-of at least 1.7 on 2 cores, 100 students over every notebook in under 10 minutes.
+of at least 1.7 on 2 cores, 100 students over every notebook in under 10 minutes (issue 13).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import argparse
 import json
 import os
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -34,7 +37,8 @@ from .course import REPO_ROOT, Course
 from .grader import Options, notebooks_of
 from .nbgrader_cli import run_nbgrader
 from .release import release
-from .sandbox import Limits
+from . import warm
+from .sandbox import Limits, run_notebook
 
 
 def synthesize(course: Course, students: int, assignments: list[str]) -> None:
@@ -55,6 +59,31 @@ def synthesize(course: Course, students: int, assignments: list[str]) -> None:
             path = course.root / "submitted" / f"student{i:03d}" / name / f"{name}.ipynb"
             path.parent.mkdir(parents=True, exist_ok=True)
             nbformat.write(nb, path)
+
+
+def start_up_seconds() -> dict[str, float]:
+    """Median seconds to run a one-cell notebook, warm (where allowed) and cold: the fixed cost
+    every notebook pays before its own cells."""
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    chosen = os.environ.get("PG_GRADING_WARM")
+    times: dict[str, float] = {}
+    try:
+        for mode in (["warm"] if warm.enabled() else []) + ["cold"]:
+            os.environ["PG_GRADING_WARM"] = "1" if mode == "warm" else "0"
+            run_notebook(nb)  # a warm sandbox starts here
+            runs = []
+            for _ in range(3):
+                t0 = time.perf_counter()
+                run_notebook(nb)
+                runs.append(time.perf_counter() - t0)
+            times[mode] = round(statistics.median(runs), 2)
+    finally:
+        warm.close_all()
+        if chosen is None:
+            os.environ.pop("PG_GRADING_WARM", None)
+        else:
+            os.environ["PG_GRADING_WARM"] = chosen
+    return times
 
 
 def _scores(course: Course, students: list[str], assignments: list[str]) -> dict:
@@ -82,6 +111,8 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--jobs", type=int, default=os.cpu_count(), help="workers (default: one per core)")
     p.add_argument("--run-demos", action="store_true",
                    help="run the demonstration cells too, as nbgrader does (to see what skipping them saves)")
+    p.add_argument("--cold", action="store_true",
+                   help="grade in cold sandboxes (one per notebook), as without root, to see what warm ones save")
     p.add_argument("--out", type=Path, default=REPO_ROOT / "bench-results" / "grading.json")
     args = p.parse_args(argv)
     if args.students < 1 or args.baseline_students < 1:
@@ -89,6 +120,10 @@ def main(argv: list[str] | None = None) -> None:
     base_n = min(args.baseline_students, args.students)
 
     from .batch import autograde
+
+    if args.cold:
+        os.environ["PG_GRADING_WARM"] = "0"
+    startup = start_up_seconds()
 
     with tempfile.TemporaryDirectory(prefix="pg-grading-bench-") as tmp:
         ours, theirs = Course().copy_to(Path(tmp) / "ours"), Course().copy_to(Path(tmp) / "baseline")
@@ -132,12 +167,15 @@ def main(argv: list[str] | None = None) -> None:
         "seconds": round(ours_s, 1), "seconds_per_notebook": round(ours_per_nb, 2),
         "sandbox_seconds_per_notebook_by_assignment": per_assignment,
         "speedup": round(speedup, 2), "scores_differ_from_nbgrader": differ,
+        "sandbox": "warm" if warm.enabled() else "cold", "empty_notebook_seconds": startup,
         "statuses": {s: sum(r["status"] == s for r in results) for s in ("graded", "flagged", "failed", "missing")},
         "targets": {"speedup_at_least": 1.7, "batch_100_students_under_seconds": 600},
     }
     print(f"\nbaseline (sequential nbgrader): {baseline_per_nb:.2f} s per notebook ({base_n * notebooks} notebooks)")
     print(f"this grader ({args.jobs} workers):   {ours_per_nb:.2f} s per notebook ({len(results)} notebooks, "
           f"{ours_s:.0f} s wall; demonstration cells {report['demo_cells']})")
+    print(f"sandboxes: {report['sandbox']}; an empty notebook (start-up alone, median of 3) takes "
+          + ", ".join(f"{k} {v} s" for k, v in startup.items()))
     print("one notebook in its sandbox, by assignment (s): "
           + ", ".join(f"{k} {v}" for k, v in per_assignment.items()))
     print(f"speed-up: {speedup:.2f} (target >= 1.7)")

@@ -462,7 +462,17 @@ class NotebookRun:
         if any(o.get("ename", "").endswith("MemoryError") for o in errors):  # numpy: _ArrayMemoryError
             self.result["memory"].append(i)
         timed_out = id(cell) in self.interrupted
+        if timed_out:
+            self._name_the_timeout(errors)
         return "timeout" if timed_out else ("error" if errors else "ok")
+
+    def _name_the_timeout(self, errors: list) -> None:
+        """A cell the grader interrupted reports a KeyboardInterrupt: say what happened instead."""
+        for out in errors:
+            if out.get("ename") == "KeyboardInterrupt":
+                out["ename"] = "TimeoutError"
+                out["evalue"] = f"the grader stopped this cell after {self.cell_timeout} s"
+                out["traceback"] = list(out.get("traceback", [])) + [f"TimeoutError: {out['evalue']}"]
 
     async def verify(self, i: int, timed_out: bool) -> bool:
         """Check the environment the tests rely on; False when the kernel stopped responding."""

@@ -105,6 +105,8 @@ def test_a_timed_out_cells_processes_are_killed(mode):
     run = _run(SPAWN_SPINNERS, COUNT_PROCESSES, limits=Limits(cell_timeout=5, budget=60))
     assert run["cells"] == {"0": "timeout", "1": "ok"}, run["cells"]
     assert run["kernel"] == "ok" and run["strays_killed"] >= 4
+    error = run["notebook"]["cells"][0]["outputs"][-1]
+    assert (error["ename"], error["evalue"]) == ("TimeoutError", "the grader stopped this cell after 5 s")
     # Left: the namespace's init (bubblewrap, or the warm notebook's init), the executor when it is
     # not the init, and the kernel.
     assert int(_text(run, 1)) == (2 if mode == "warm" else 3)
