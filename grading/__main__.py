@@ -81,6 +81,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar or summary")
     p.add_argument("--skip-preflight", action="store_true",
                    help="do not first grade the reference solutions and check the release (see grading/README.md)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="grade on a Dask cluster through this scheduler instead of local worker processes "
+                        "(grading/README.md, 'Many machines')")
     _add_db(p)
 
     p = sub.add_parser("feedback", help="HTML feedback per student and notebook, hidden tests removed")
@@ -142,7 +145,7 @@ def main(argv: list[str] | None = None) -> int | None:
                         memory_bytes=int(args.memory_gb * 1024**3))
         autograde(course, args.assignments, args.students, force=args.force, jobs=args.jobs, db=args.db,
                   options=Options(limits=limits, fast=not args.full, skip_demos=not args.run_demos),
-                  quiet=args.quiet, skip_preflight=args.skip_preflight)
+                  quiet=args.quiet, skip_preflight=args.skip_preflight, scheduler=args.scheduler)
     elif args.command == "feedback":
         from .feedback import feedback
 

@@ -13,28 +13,18 @@ import multiprocessing
 import os
 import sys
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from pathlib import Path
 
 from tqdm.auto import tqdm
 
+from . import cluster, warm
 from . import gradebook as gbmod
-from . import warm
 from .course import Course
-from .grader import (Options, Task, failed_result, grade, is_current, is_environment_failure, load_result,
+from .grader import (Options, Task, failed_result, grade_tasks, is_current, is_environment_failure, load_result,
                      notebooks_of, safe_name)
 from .preflight import preflight
 from .sandbox import protections
-
-def _grade_student(course_root: str, tasks: list[Task], options: Options) -> list[dict]:
-    course = Course(Path(course_root))
-    out = []
-    for task in tasks:
-        try:
-            out.append(grade(course, task, options))
-        except Exception as exc:  # a grader bug must cost one notebook, not the batch
-            out.append(failed_result(task, f"grader error: {type(exc).__name__}: {exc}"))
-    return out
 
 
 def submitted_students(course: Course) -> list[str]:
@@ -58,8 +48,10 @@ def select_students(course: Course, patterns: list[str] | None) -> list[str]:
 
 def autograde(course: Course, assignments: list[str] | None = None, students: list[str] | None = None,
               force: bool = False, jobs: int | None = None, db: str | None = None,
-              options: Options = Options(), quiet: bool = False, skip_preflight: bool = False) -> list[dict]:
-    """Grade the selected submissions; return every selected notebook's result.
+              options: Options = Options(), quiet: bool = False, skip_preflight: bool = False,
+              scheduler: str | None = None) -> list[dict]:
+    """Grade the selected submissions, on this machine or (``scheduler``: ``tcp://HOST:PORT``) on a
+    Dask cluster (``cluster.py``); return every selected notebook's result.
 
     First the pre-flight (``preflight.py``): it stops the batch, before anything is written,
     unless every selected reference solution gets full marks and the release is in step.
@@ -68,6 +60,8 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     who = select_students(course, students)
     url = gbmod.gradebook_url(course, db)
     protections()  # probe the sandbox once, here, and say once what is missing (workers inherit it)
+    if scheduler:
+        cluster.check(scheduler)
     if not skip_preflight:
         preflight(course, names, options, url=url, jobs=jobs, quiet=quiet)
     with gbmod.open_gradebook(url) as gb:
@@ -78,27 +72,11 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     by_student: dict[str, list[Task]] = {}
     for task in todo:
         by_student.setdefault(task.student, []).append(task)
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(by_student) or 1))
     results: dict[tuple, dict] = {}
     if by_student:
-        warm.close_all()  # each worker starts its own warm sandbox
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as pool:
-            # Submit (and so fork) before opening the database: a forked worker must not share
-            # the parent's connection.
-            futures = [pool.submit(_grade_student, str(course.root), ts, options) for ts in by_student.values()]
-            gb = gbmod.open_gradebook(url)
-            bar = tqdm(total=len(todo), desc="autograde", unit="nb", disable=quiet, file=sys.stderr)
-            for future in as_completed(futures):
-                for result in future.result():
-                    key = (result["student"], result["assignment"], result["notebook"])
-                    results[key] = result
-                    # A grader error has no scores to record; an environment failure's zeros are not the student's.
-                    if "max_scores" in result and not is_environment_failure(result):
-                        gbmod.record(gb, result)
-                    bar.update(1)
-            bar.close()
-            gb.close()
+        batches = (cluster.graded_batches(scheduler, course.root, by_student.values(), options) if scheduler
+                   else local_batches(course, list(by_student.values()), options, jobs))
+        results = record_results(batches, url, len(todo), quiet)
     for task in tasks:
         if task.key not in results:
             results[task.key] = load_result(course, task) or failed_result(task, "no result")
@@ -106,6 +84,45 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     if not quiet:
         print(summary(ordered, graded=len(todo), skipped=len(tasks) - len(todo)))
     return ordered
+
+
+def local_batches(course: Course, task_lists: list[list[Task]], options: Options,
+                  jobs: int | None) -> Iterator[list[dict]]:
+    """Grade each list of tasks (one student's notebooks) in a pool of forked worker processes,
+    one per core; yield each list's results as it arrives."""
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(task_lists)))
+    warm.close_all()  # each worker starts its own warm sandbox
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        futures = [pool.submit(grade_tasks, str(course.root), tasks, options) for tasks in task_lists]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def record_results(batches: Iterable[list[dict]], url: str, total: int, quiet: bool) -> dict[tuple, dict]:
+    """Record each result in the gradebook as it arrives, once per (student, assignment, notebook)
+    however often it arrives (a cluster re-runs the work of a worker that died)."""
+    results: dict[tuple, dict] = {}
+    gb = None
+    bar = tqdm(total=total, desc="autograde", unit="nb", disable=quiet, file=sys.stderr)
+    try:
+        for batch in batches:
+            # Opened once the work is under way: the local pool forks its workers first, and a
+            # forked worker must not share the parent's connection.
+            gb = gb or gbmod.open_gradebook(url)
+            for result in batch:
+                key = (result["student"], result["assignment"], result["notebook"])
+                if key in results:
+                    continue
+                results[key] = result
+                # A grader error has no scores to record; an environment failure's zeros are not the student's.
+                if "max_scores" in result and not is_environment_failure(result):
+                    gbmod.record(gb, result)
+                bar.update(1)
+    finally:
+        bar.close()
+        if gb is not None:
+            gb.close()
+    return results
 
 
 def summary(results: list[dict], graded: int, skipped: int) -> str:

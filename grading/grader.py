@@ -272,6 +272,19 @@ def execute(source, nb, student_cells: list[int], options: Options, result: dict
     return executed
 
 
+def grade_tasks(course_root: str, tasks: list[Task], options: Options) -> list[dict]:
+    """Grade ``tasks`` (a student's notebooks) one after the other: what a local worker process or
+    a Dask worker runs. A grader bug costs one notebook, never the batch."""
+    course = Course(Path(course_root))
+    out = []
+    for task in tasks:
+        try:
+            out.append(grade(course, task, options))
+        except Exception as exc:
+            out.append(failed_result(task, f"grader error: {type(exc).__name__}: {exc}"))
+    return out
+
+
 def is_environment_failure(result: dict) -> bool:
     """True for a notebook that failed because of the grading environment (see ``environment.py``)."""
     return result.get("status") == "failed" and str(result.get("reason", "")).startswith(ENVIRONMENT + ":")
