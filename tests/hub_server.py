@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .lab_server import free_port, http, stop
+from .lab_server import free_port, http, stop, wait_until_up
 
 BIN = Path(sys.executable).parent
 
@@ -164,16 +164,8 @@ def running_hub(workdir: Path, users: list[str], jupyter_config_path: str, timeo
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     hub = Hub(f"http://127.0.0.1:{ports['public']}", token, log)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                if http(f"{hub.url}/hub/api/", token)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"jupyterhub did not start:\n{hub.log_tail()}")
-            time.sleep(0.5)
+        wait_until_up(server, f"{hub.url}/hub/api/", token, timeout,
+                      lambda: f"jupyterhub did not start:\n{hub.log_tail()}")
         yield hub
     finally:
         hub.stop_servers()

@@ -50,19 +50,26 @@ def running_lab(root: Path, log: Path, extra_env: dict[str, str] | None = None):
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if http(f"{base}/api/status", token)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"`make lab` did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
+        wait_until_up(server, f"{base}/api/status", token, 120,
+                      lambda: f"`make lab` did not start:\n{log.read_text()[-3000:]}")
         yield base, token
     finally:
         stop(server)
+
+
+def wait_until_up(server: subprocess.Popen, url: str, token: str, timeout: float, failure) -> None:
+    """Poll ``url`` until it answers 200; raise RuntimeError(``failure()``) if ``server`` exits or
+    ``timeout`` seconds pass first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if http(url, token)[0] == 200:
+                return
+        except OSError:
+            pass
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(failure())
+        time.sleep(0.5)
 
 
 def stop(server: subprocess.Popen) -> None:
