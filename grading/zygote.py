@@ -163,6 +163,14 @@ def _reseed() -> None:
         numpy.random.seed()
 
 
+def _close_fds_but(*keep: int) -> None:
+    """Close every file descriptor from 3 up except ``keep``."""
+    start = 3
+    for fd in sorted(keep) + [os.sysconf("SC_OPEN_MAX")]:
+        os.closerange(start, fd)
+        start = fd + 1
+
+
 def _notebook_init(header: dict, request_fd: int, result_fd: int, stderr_fd: int) -> None:
     """Pid 1 of the notebook's PID namespace: set up, start the kernel, run the notebook."""
     import secrets
@@ -173,6 +181,7 @@ def _notebook_init(header: dict, request_fd: int, result_fd: int, stderr_fd: int
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     os.dup2(devnull, 1)
+    _close_fds_but(request_fd, result_fd)  # nothing the zygote had open reaches the notebook
     _isolate_files(int(header["scratch_bytes"]))
     _loopback_up()
     _drop_privileges(int(header["uid"]), header["rlimits"])

@@ -189,3 +189,27 @@ def test_warm_notebooks_from_several_threads(warm_only):
         runs = list(pool.map(lambda k: _run(f"print({k} * 7)"), range(6)))
     warm.close_all()
     assert [_text(run, 0).strip() for run in runs] == [str(k * 7) for k in range(6)]
+
+
+def test_warm_notebooks_inherit_no_open_files(warm_only, monkeypatch):
+    """A warm notebook's kernel holds no descriptor a cold one does not: no Unix socket (the warm
+    sandbox's control socket is one; ZMQ's are TCP) and no more files (the request, the result and
+    the zygote's log are files; stderr is the one both have)."""
+    code = ("import os, json, socket, stat\n"
+            "unix = files = 0\n"
+            "for fd in map(int, os.listdir('/proc/self/fd')):\n"
+            "    try:\n"
+            "        mode = os.fstat(fd).st_mode\n"
+            "    except OSError:\n"
+            "        continue  # the folder listing's own descriptor, closed already\n"
+            "    if stat.S_ISSOCK(mode):\n"
+            "        s = socket.socket(fileno=os.dup(fd))\n"
+            "        unix += s.family == socket.AF_UNIX\n"
+            "        s.close()\n"
+            "    files += stat.S_ISREG(mode)\n"
+            "print(json.dumps({'unix sockets': unix, 'files': files}))\n")
+    seen = {}
+    for mode in ("1", "0"):
+        monkeypatch.setenv("PG_GRADING_WARM", mode)
+        seen[mode] = json.loads(_text(_run(code), 0))
+    assert seen["1"] == seen["0"] and seen["1"]["files"] == 1, seen
