@@ -64,7 +64,7 @@ system-deps:
 		true; \
 	elif [ "$$(id -u)" = 0 ] && command -v npm >/dev/null; then \
 		echo "installing configurable-http-proxy with npm"; \
-		npm install -g --silent configurable-http-proxy@5;  # 5.x runs on node 20 \
+		npm install -g --silent configurable-http-proxy@5; \
 	else \
 		echo "system-deps: not root or no npm; skipping configurable-http-proxy (the JupyterHub exchange test skips)"; \
 	fi
