@@ -2,13 +2,15 @@
 
 This file runs *inside* the sandbox (see ``sandbox.py``), where the ``grading`` package, the
 solutions and the gradebook are not visible, so it imports nothing from the course: it is bound
-into the sandbox alone and started as ``python executor.py``. The kernel is its child, and both
-talk ZMQ over the sandbox's own loopback, so a network namespace around the pair costs nothing.
+into the sandbox alone and started as ``python executor.py`` (or, in a warm sandbox, imported by
+``zygote.py``, which hands it a kernel it forked: ``ForkedKernel``). The kernel is its child, and
+both talk ZMQ over the sandbox's own loopback, so a network namespace around the pair costs nothing.
 
 Input (JSON on stdin)::
 
     {"notebook": <nbformat v4 dict>, "cell_timeout": s, "budget": s, "max_output_bytes": n,
-     "watch_torch": bool, "test_cells": [index, ...], "skip_cells": [index, ...]}
+     "watch_torch": bool, "test_cells": [index, ...], "skip_cells": [index, ...],
+     "own_pid_namespace": bool (true: after a cell's timeout, kill every process but the kernel)}
 
 Output (on the original stdout: the line ``kernel ready`` once the kernel and the prelude are
 up, before any cell runs, then this JSON)::
@@ -17,7 +19,7 @@ up, before any cell runs, then this JSON)::
      "cells": {index: "ok" | "error" | "timeout" | "not run" | "skipped"},
      "kernel": "ok" | "died" | "budget" | "unresponsive" | "stopped: ..." | "executor error: ...",
      "tampering": [{"cell": index, "changed": [...]}], "truncated": [index, ...],
-     "memory": [index of a cell that hit the memory limit, ...]}
+     "memory": [index of a cell that hit the memory limit, ...], "strays_killed": n}
 
 Before any student code runs, a silent prelude captures the identity of every public function of
 builtins, numpy, numpy.testing, numpy.linalg, pg_helpers (and torch when the notebook uses it) and
@@ -367,6 +369,7 @@ class NotebookRun:
         self.nbformat = nbformat
         self.nb = nbformat.from_dict(request["notebook"])
         self.cell_timeout = int(request.get("cell_timeout", 60))
+        self.timeout_message = f"the grader stopped this cell after {self.cell_timeout} s"
         self.budget = float(request.get("budget", 300))
         self.watch_torch = bool(request.get("watch_torch"))
         self.test_cells = set(request.get("test_cells", []))
@@ -384,12 +387,11 @@ class NotebookRun:
         self.client = client_class(self.nb, km=kernel_manager, **self._client_options())
 
     def _client_options(self) -> dict:
-        timeout = self.cell_timeout
         return dict(
-            timeout=timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
-            # After the interrupt, record the timeout as the cell's error instead of waiting again.
-            error_on_timeout={"ename": "TimeoutError", "evalue": f"the grader stopped this cell after {timeout} s",
-                              "traceback": [f"TimeoutError: the grader stopped this cell after {timeout} s"]},
+            timeout=self.cell_timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
+            # A kernel that ignores the interrupt: record the timeout as the cell's error, don't wait again.
+            error_on_timeout={"ename": "TimeoutError", "evalue": self.timeout_message,
+                              "traceback": [f"TimeoutError: {self.timeout_message}"]},
             raise_on_iopub_timeout=False, iopub_timeout=5, startup_timeout=60, record_timing=False,
             shutdown_kernel="immediate",  # the sandbox is discarded: no need for a graceful exit
         )
@@ -418,12 +420,12 @@ class NotebookRun:
                 raise RuntimeError(f"{value.get('ename')}: {value.get('evalue')}")
             return value["data"]["text/plain"]
 
-    async def _token_call(self, expression: str, timeout: float) -> str:
-        """Call one of the prelude's functions; return its answer after the token (a str repr
+    async def _token_call(self, name: str, timeout: float) -> str:
+        """Call the prelude's ``check`` or ``restore``; return its answer after the token (a str repr
         from the kernel, never eval'd), or raise if the function was replaced or hung."""
-        body = ast.literal_eval(await self.silent("", expression, timeout=timeout))
+        body = ast.literal_eval(await self.silent("", f"_pg_grading_{name}_{self.token}()", timeout=timeout))
         if not isinstance(body, str) or not body.startswith(self.token):
-            raise RuntimeError(f"{expression.split('_')[3]} replaced")
+            raise RuntimeError(f"integrity {name} replaced")
         return body[len(self.token):]
 
     async def start(self) -> None:
@@ -435,7 +437,7 @@ class NotebookRun:
     async def restore_before_test(self, i: int, left: float) -> None:
         """Tests run against the genuine numpy, builtins, pg_helpers and IPython."""
         try:
-            await self._token_call(f"_pg_grading_restore_{self.token}()", timeout=min(30, left))
+            await self._token_call("restore", timeout=min(30, left))
         except Exception as exc:
             self.result["tampering"].append({"cell": i, "changed": [
                 f"restore before the test failed ({type(exc).__name__}: {exc})"[:200]]})
@@ -467,20 +469,18 @@ class NotebookRun:
         return "timeout" if timed_out else ("error" if errors else "ok")
 
     def _name_the_timeout(self, errors: list) -> None:
-        """A cell the grader interrupted reports a KeyboardInterrupt: say what happened instead."""
+        """A cell that answered the grader's interrupt reports a KeyboardInterrupt: say what happened."""
         for out in errors:
             if out.get("ename") == "KeyboardInterrupt":
-                out["ename"] = "TimeoutError"
-                out["evalue"] = f"the grader stopped this cell after {self.cell_timeout} s"
-                out["traceback"] = list(out.get("traceback", [])) + [f"TimeoutError: {out['evalue']}"]
+                out["ename"], out["evalue"] = "TimeoutError", self.timeout_message
+                out["traceback"] = list(out.get("traceback", [])) + [f"TimeoutError: {self.timeout_message}"]
 
     async def verify(self, i: int, timed_out: bool) -> bool:
         """Check the environment the tests rely on; False when the kernel stopped responding."""
         if timed_out and self.own_pid_namespace:
             self.result["strays_killed"] += kill_strays({self.kernel_pid()})
         try:
-            changed = json.loads(await self._token_call(f"_pg_grading_check_{self.token}()",
-                                                        timeout=10 if timed_out else 30))
+            changed = json.loads(await self._token_call("check", timeout=10 if timed_out else 30))
         except Exception as exc:  # the check itself was removed, replaced or hung
             if timed_out:
                 self.result["kernel"] = "unresponsive"

@@ -196,6 +196,13 @@ def rlimits(limits: Limits) -> dict[str, int]:
             "RLIMIT_FSIZE": limits.file_bytes, "RLIMIT_NOFILE": limits.open_files, "RLIMIT_CORE": 0}
 
 
+def exit_failure(code: int | None, limits: Limits) -> str | None:
+    """What went wrong with a sandbox that exited with ``code`` (None: it outlived its budget)."""
+    if code is None:
+        return f"wall-clock budget of {limits.budget} s exceeded"
+    return None if code == 0 else f"executor exited with code {code}"
+
+
 def _run_cold(request: bytes, limits: Limits, fast: bool, out, err) -> str | None:
     """Run the executor in a sandbox of its own; None on success, else what went wrong."""
     with tempfile.TemporaryDirectory(prefix="pg-grade-") as tmp:
@@ -206,9 +213,9 @@ def _run_cold(request: bytes, limits: Limits, fast: bool, out, err) -> str | Non
                                 start_new_session=True)
         try:
             proc.communicate(request, timeout=limits.budget + 90)
-            return None if proc.returncode == 0 else f"executor exited with code {proc.returncode}"
+            return exit_failure(proc.returncode, limits)
         except subprocess.TimeoutExpired:
-            return f"wall-clock budget of {limits.budget} s exceeded"
+            return exit_failure(None, limits)
         finally:
             try:
                 os.killpg(proc.pid, signal.SIGKILL)  # stray children of a fallback run

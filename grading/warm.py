@@ -26,7 +26,8 @@ import tempfile
 import threading
 from pathlib import Path
 
-from .sandbox import EXECUTOR, SANDBOX_EXECUTOR, Limits, _env, bwrap_args, protections, rlimits, sandbox_uid
+from .sandbox import (EXECUTOR, SANDBOX_EXECUTOR, Limits, _env, bwrap_args, exit_failure, protections, rlimits,
+                      sandbox_uid)
 
 ZYGOTE = Path(__file__).with_name("zygote.py")
 SANDBOX_ZYGOTE = str(Path(SANDBOX_EXECUTOR).with_name("zygote.py"))
@@ -61,7 +62,11 @@ class Zygote:
         theirs.close()
         self.sock = ours
         self.sock.settimeout(START_TIMEOUT)
-        if self._line() != b"ready":
+        try:
+            ready = self._line() == b"ready"
+        except OSError:  # socket.timeout included: that is the sandbox's failure, not a notebook's budget
+            ready = False
+        if not ready:
             self.close()
             raise WarmFailure(f"the warm sandbox did not start: {self.log_tail()}")
 
@@ -164,10 +169,10 @@ def execute(request: bytes, limits: Limits, fast: bool, result, stderr) -> str |
         code = _zygote(limits, fast).run(request, limits, result, stderr)
     except TimeoutError:
         _forget(limits, fast)
-        return f"wall-clock budget of {limits.budget} s exceeded"
+        return exit_failure(None, limits)
     except WarmFailure as exc:
         _forget(limits, fast)
         _BROKEN.append(str(exc))
         print(f"grading sandbox: {exc}; grading continues in cold sandboxes (slower)", file=sys.stderr)
         raise
-    return None if code == 0 else f"executor exited with code {code}"
+    return exit_failure(code, limits)

@@ -191,7 +191,6 @@ def _notebook_init(header: dict, request_fd: int, result_fd: int, stderr_fd: int
     kernel = _start_kernel(connection_file, [request_fd, result_fd])
     with os.fdopen(request_fd, "rb") as f:
         request = json.loads(f.read())
-    request["own_pid_namespace"] = True
     executor.run_and_report(request, result_fd, executor.ForkedKernel(kernel, connection_file))
 
 

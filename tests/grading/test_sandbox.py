@@ -213,3 +213,14 @@ def test_warm_notebooks_inherit_no_open_files(warm_only, monkeypatch):
         monkeypatch.setenv("PG_GRADING_WARM", mode)
         seen[mode] = json.loads(_text(_run(code), 0))
     assert seen["1"] == seen["0"] and seen["1"]["files"] == 1, seen
+
+
+def test_a_warm_sandbox_that_does_not_start_in_time_falls_back_to_cold(warm_only, monkeypatch, capsys):
+    """A zygote slower than START_TIMEOUT is the sandbox's failure, not the notebook's: cold it is."""
+    warm.close_all()  # this thread's zygote would otherwise be reused
+    monkeypatch.setattr(warm, "START_TIMEOUT", 0.01)
+    monkeypatch.setattr(warm, "_BROKEN", [])
+    run = _run("print(6 * 7)")
+    assert run["kernel"] == "ok" and _text(run, 0).strip() == "42"
+    assert warm._BROKEN and "did not start" in warm._BROKEN[0]
+    assert "grading continues in cold sandboxes" in capsys.readouterr().err
