@@ -39,6 +39,8 @@ Modules, one concern each:
 - ``ppo``        reference forms of notebook 08's exercises (GAE with termination vs truncation, the
                  clipped surrogate, the k3 approximate KL) and the course's PPO on the NumPy CartPole,
                  for the benchmark and notebooks after 08 (08's answers: not imported at the top level)
+- ``fastnn``     small networks at CPU speed for the course's PPO: a NumPy tanh layer and a NumPy
+                 forward pass for acting (notebook 08's twin in ``ppo``)
 - ``lm``         a tiny GRU language model, the digit-sum task with its verifiable reward, pre-training
                  and sampling (notebook 09)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 import torch
@@ -111,3 +114,13 @@ def test_a_short_run_learns():
 def test_solves_cartpole_on_nine_of_ten_seeds():
     solved = [train_ppo(PPOConfig(), seed)["solved_at_steps"] is not None for seed in range(10)]
     assert sum(solved) >= 9, solved
+
+
+def test_notebook_08_trains_with_the_benchmarked_hyperparameters():
+    """``make bench`` times ``pg_helpers.ppo`` as notebook 08's PPO: the notebook's ``Config`` must have the same defaults."""
+    path = Path(__file__).resolve().parent.parent / "solutions" / "08_ppo_gae" / "08_ppo_gae.ipynb"
+    cell = next(c.source for c in nbformat.read(path, as_version=4).cells
+                if c.cell_type == "code" and "class Config:" in c.source)
+    namespace: dict = {}
+    exec("from dataclasses import dataclass\n" + cell.split("\ndef mlp(")[0], namespace)
+    assert dataclasses.asdict(namespace["Config"]()) == dataclasses.asdict(PPOConfig())
