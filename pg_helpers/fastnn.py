@@ -40,11 +40,7 @@ class Tanh(nn.Module):
     Used by ``pg_helpers.ppo``, notebook 08's twin for the benchmark."""
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if x.device.type != "cpu":
-            return torch.tanh(x)
-        if x.requires_grad and torch.is_grad_enabled():
-            return _NumpyTanhFn.apply(x)
-        return torch.from_numpy(np.tanh(x.detach().numpy()))
+        return _NumpyTanhFn.apply(x) if x.device.type == "cpu" else torch.tanh(x)
 
 
 def numpy_layers(net: nn.Sequential) -> list[tuple[np.ndarray, np.ndarray] | str]:
@@ -74,4 +70,3 @@ def numpy_forward(layers: list[tuple[np.ndarray, np.ndarray] | str], x: np.ndarr
             weight_t, bias = layer
             x = x @ weight_t + bias
     return x
-

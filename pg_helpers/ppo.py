@@ -244,7 +244,7 @@ def ppo_update(agent: Agent, optimizer: torch.optim.Optimizer, batch: Rollout, c
             order = torch.from_numpy(rng.permutation(size))
             e_obs, e_act, e_logp, e_val, e_adv, e_ret = (x[order] for x in (b_obs, b_act, b_logp, b_val, b_adv, b_ret))
         for start in range(0, size - mb_size + 1, mb_size):
-            mb = slice(start, start + mb_size)  # minibatch: a slice of this epoch's shuffled batch
+            mb = slice(start, start + mb_size)  # minibatch: a slice of this epoch's batch (shuffled if several)
             mb_logp_old = e_logp[mb]
             logp = torch.log_softmax(agent.actor(e_obs[mb]), dim=-1).gather(1, e_act[mb, None]).squeeze(1)
             mb_adv = e_adv[mb]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
-from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 import torch
 
+from grading.course import Course
 from pg_helpers.envs.cartpole_np import CartPoleVec
 from pg_helpers.ppo import (Agent, PPOConfig, approx_kl, clipped_surrogate_loss, collect_rollout, gae, train_ppo,
                             value_loss)
@@ -118,8 +118,7 @@ def test_solves_cartpole_on_nine_of_ten_seeds():
 
 def test_notebook_08_trains_with_the_benchmarked_hyperparameters():
     """``make bench`` times ``pg_helpers.ppo`` as notebook 08's PPO: the notebook's ``Config`` must have the same defaults."""
-    path = Path(__file__).resolve().parent.parent / "solutions" / "08_ppo_gae" / "08_ppo_gae.ipynb"
-    cell = next(c.source for c in nbformat.read(path, as_version=4).cells
+    cell = next(c.source for c in nbformat.read(Course().source_notebook("08_ppo_gae"), as_version=4).cells
                 if c.cell_type == "code" and "class Config:" in c.source)
     namespace: dict = {}
     exec("from dataclasses import dataclass\n" + cell.split("\ndef mlp(")[0], namespace)
