@@ -167,7 +167,7 @@ class Rollout:
 class Agent(nn.Module):
     """Separate policy (logits) and value networks, as SB3's and CleanRL's PPO on CartPole (notebook 08)."""
 
-    def __init__(self, obs_dim: int = 4, num_actions: int = 2, hidden: int = 64, ortho: bool = True):
+    def __init__(self, obs_dim: int = 4, num_actions: int = 2, hidden: int = 32, ortho: bool = True):
         super().__init__()
         self.actor = make_mlp(obs_dim, num_actions, hidden, 0.01, ortho)
         self.critic = make_mlp(obs_dim, 1, hidden, 1.0, ortho)
