@@ -8,7 +8,7 @@ CONSTRAINTS ?= constraints/ci.txt
 STAMP := $(VENV)/.installed
 
 .PHONY: lab test release student-export bench install clean-grading help system-deps collect autograde feedback export \
-	grading-report bench-grading
+	grading-report bench-grading claims
 
 help:
 	@echo "make lab      install the course into .venv and open JupyterLab on notebooks/"
@@ -16,6 +16,7 @@ help:
 	@echo "make release  regenerate notebooks/ from solutions/ (never edit notebooks/ by hand)"
 	@echo "make student-export  the student folder, dist/student (notebooks, pg_helpers, README)"
 	@echo "make bench    speed benchmarks (ratios against baselines measured in the same run)"
+	@echo "make claims   every solution notebook in full mode on other seeds: each claim must hold [ARGS='04_baselines --seeds 7 8']"
 	@echo "grading (instructors; see grading/README.md):"
 	@echo "  make collect DOWNLOAD=lms.zip   file an LMS download into submitted/"
 	@echo "  make autograde [ARGS=...]       grade submitted/ in parallel, sandboxed, resumable"
@@ -82,6 +83,10 @@ student-export: $(STAMP)
 
 release: $(STAMP)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m grading release
+
+# Each notebook's claims on other seeds (full mode, a student's Run All); prints every failing cell.
+claims: $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m checks.claims $(ARGS)
 
 # stable-baselines3 (the PPO/A2C baselines) is bench-only: installed here, never by `make test`.
 bench: $(STAMP)

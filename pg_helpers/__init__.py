@@ -6,6 +6,8 @@ Modules, one concern each:
 - ``config``     the FAST switch (``PG_FAST=1``) and run-size selection
 - ``seeding``    reproducible seeds for random, numpy and torch
 - ``checks``     assertions for visible tests, with uniform expected/got messages
+- ``claims``     the course's one rule for a claim about a method (paired comparison over seeds,
+                 an estimator unbiased against an exact value), with its stated error rate
 - ``gradcheck``  finite-difference gradients
 - ``plotting``   learning curves and action-probability bars
 - ``style``      the course's plot style (colour-blind-safe, applied on import), outside legends,
@@ -56,6 +58,7 @@ from .checks import (
     passed,
     to_numpy,
 )
+from . import claims
 from .config import fast_mode, pick
 from .gradcheck import numerical_gradient
 from .plotting import plot_action_probs, plot_learning_curve, smooth
@@ -75,6 +78,7 @@ __all__ = [
     "check_probability_vector",
     "check_shape",
     "check_true",
+    "claims",
     "describe",
     "fast_mode",
     "legend_outside",
