@@ -13,39 +13,20 @@ from __future__ import annotations
 import argparse
 import os
 import tempfile
-import time
-from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 
+from checks.run import environment, run_notebook
 from grading.cells import student_submission
 from grading.course import Course
 
 BUDGETS = {"full": 45.0, "fast": 20.0, "validate": 20.0}  # seconds, on a quiet 2-core machine
 
 
-@contextmanager
-def _environment(**values: str | None):
-    """Set (or, for None, remove) environment variables for the kernels started inside."""
-    saved = {k: os.environ.get(k) for k in values}
-    for key, value in values.items():
-        os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-
-
 def run_all(path: Path, fast: bool) -> float:
     """Seconds to execute the notebook top to bottom in a fresh kernel; an error stops it."""
-    nb = nbformat.read(path, as_version=4)
-    start = time.perf_counter()
-    with _environment(PG_FAST="1" if fast else "0"):
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
-    return time.perf_counter() - start
+    return run_notebook(path, fast=fast, stop_on_error=True, timeout=600).seconds
 
 
 def validate(course: Course, name: str) -> tuple[float, int]:
@@ -57,7 +38,7 @@ def validate(course: Course, name: str) -> tuple[float, int]:
     submission = student_submission(release, nbformat.read(course.source_notebook(name), as_version=4))
     config = Config()
     config.Execute.timeout = 60  # as lab/config/nbgrader_config.py
-    with tempfile.TemporaryDirectory() as tmp, _environment(PG_FAST=None):  # as in `make lab`
+    with tempfile.TemporaryDirectory() as tmp, environment(PG_FAST=None):  # as in `make lab`
         path = Path(tmp) / f"{name}.ipynb"
         nbformat.write(submission, path)
         start = time.perf_counter()
