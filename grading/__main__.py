@@ -19,7 +19,9 @@ import sys
 from pathlib import Path
 
 from .course import Course
-from .release import release
+
+# Each command imports what it needs when it runs: nbformat alone costs seconds at import (jsonschema's
+# format checker), and `--help` must answer at once.
 
 
 def _add_db(p: argparse.ArgumentParser) -> None:
@@ -111,6 +113,8 @@ def main(argv: list[str] | None = None) -> int | None:
     args = parser().parse_args(argv)
     course = Course(args.course.resolve()) if args.course else Course()
     if args.command == "release":
+        from .release import release
+
         release(course, args.assignments, quiet=args.quiet)
     elif args.command == "student-export":
         from .student_export import student_export
