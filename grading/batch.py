@@ -82,7 +82,7 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
             results[task.key] = load_result(course, task) or failed_result(task, "no result")
     ordered = [results[t.key] for t in tasks]
     if not quiet:
-        print(summary(ordered, graded=len(todo), skipped=len(tasks) - len(todo)))
+        print(summary(ordered, ran={t.key for t in todo}))
     return ordered
 
 
@@ -125,12 +125,16 @@ def record_results(batches: Iterable[list[dict]], url: str, total: int, quiet: b
     return results
 
 
-def summary(results: list[dict], graded: int, skipped: int) -> str:
-    """The batch's counts, then failures of the environment (first), then the other failed and flagged."""
+def summary(results: list[dict], ran: set[tuple]) -> str:
+    """The batch's counts, each notebook once (what this run found, or "already up to date" for one it did
+    not re-grade); then failures of the environment (first), then the other failed and flagged."""
     broken = [r for r in results if is_environment_failure(r)]
-    counts = Counter("failed (environment)" if is_environment_failure(r) else r["status"] for r in results)
-    lines = [f"autograde: {graded} graded, {skipped} already up to date; "
-             + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))]
+    counts = Counter(("failed (environment)" if is_environment_failure(r) else r["status"])
+                     if (r["student"], r["assignment"], r["notebook"]) in ran else "already up to date"
+                     for r in results)
+    order = ["graded", "missing", "flagged", "failed", "failed (environment)", "already up to date"]
+    lines = [f"autograde: {len(results)} notebook(s): "
+             + ", ".join(f"{counts[s]} {s}" for s in order if counts[s] or s in ("graded", "already up to date"))]
     if broken:
         lines.append(f"{len(broken)} notebook(s) failed because of the grading environment, not the student "
                      "(no score recorded; fix the set-up and run autograde again, which re-grades them):")

@@ -247,16 +247,28 @@ def test_a_students_own_import_error_is_graded(tiny):
 
 def test_summary_lists_environment_failures_first():
     results = [
-        {"student": "bob", "assignment": "a", "status": "flagged", "reason": "opens files"},
-        {"student": "ann", "assignment": "a", "status": "failed", "reason": "kernel died in cell 3"},
-        {"student": "cat", "assignment": "a", "status": "failed", "reason": "environment: the kernel did not start"},
-        {"student": "dan", "assignment": "a", "status": "graded", "reason": ""},
+        {"student": "bob", "assignment": "a", "notebook": "a", "status": "flagged", "reason": "opens files"},
+        {"student": "ann", "assignment": "a", "notebook": "a", "status": "failed", "reason": "kernel died in cell 3"},
+        {"student": "cat", "assignment": "a", "notebook": "a", "status": "failed",
+         "reason": "environment: the kernel did not start"},
+        {"student": "dan", "assignment": "a", "notebook": "a", "status": "graded", "reason": ""},
     ]
-    lines = summary(results, graded=4, skipped=0).splitlines()
+    lines = summary(results, ran={(r["student"], "a", "a") for r in results}).splitlines()
     assert "1 failed (environment)" in lines[0] and "1 failed," in lines[0]
     assert "because of the grading environment" in lines[1]
     assert lines[2].strip() == "cat/a: failed (environment: the kernel did not start)"
     assert [line.split(":")[0].strip() for line in lines[3:]] == ["bob/a", "ann/a"]
+
+
+def test_summary_counts_each_notebook_once():
+    """27 notebooks: 5 graded now, 22 missing now, none skipped; then the same again, all up to date."""
+    results = ([{"student": f"s{i}", "assignment": "a", "notebook": "a", "status": "graded", "reason": ""} for i in range(5)]
+               + [{"student": f"m{i}", "assignment": "a", "notebook": "a", "status": "missing", "reason": ""}
+                  for i in range(22)])
+    first = summary(results, ran={(r["student"], "a", "a") for r in results}).splitlines()[0]
+    assert first == "autograde: 27 notebook(s): 5 graded, 22 missing, 0 already up to date", first
+    again = summary(results, ran=set()).splitlines()[0]
+    assert again == "autograde: 27 notebook(s): 0 graded, 27 already up to date", again
 
 
 # ---- the set-up of issue 14: a course copy graded with another copy's venv
