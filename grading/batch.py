@@ -53,8 +53,9 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     """Grade the selected submissions, on this machine or (``scheduler``: ``tcp://HOST:PORT``) on a
     Dask cluster (``cluster.py``); return every selected notebook's result.
 
-    First the pre-flight (``preflight.py``): it stops the batch, before anything is written,
-    unless every selected reference solution gets full marks and the release is in step.
+    First the pre-flight (``preflight.py``), for the selected assignments that a selected student
+    handed in: it stops the batch, before anything is written, unless each of their reference
+    solutions gets full marks and their release is in step.
     """
     names = course.select_assignments(assignments)
     who = select_students(course, students)
@@ -62,8 +63,9 @@ def autograde(course: Course, assignments: list[str] | None = None, students: li
     protections()  # probe the sandbox once, here, and say once what is missing (workers inherit it)
     if scheduler:
         cluster.check(scheduler)
-    if not skip_preflight:
-        preflight(course, names, options, url=url, jobs=jobs, quiet=quiet)
+    handed_in = [a for a in names if any((course.root / "submitted" / s / a).is_dir() for s in who)]
+    if not skip_preflight and handed_in:  # an assignment nobody handed in has only "missing" rows to write
+        preflight(course, handed_in, options, url=url, jobs=jobs, quiet=quiet)
     with gbmod.open_gradebook(url) as gb:
         for name in names:
             gbmod.register_assignment(gb, course, name)

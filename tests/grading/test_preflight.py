@@ -323,3 +323,18 @@ def test_a_venv_installed_from_another_copy_stops_with_a_clear_error(tmp_path):
     assert "2 notebook(s) failed because of the grading environment" in graded.stdout
     with Gradebook(course.gradebook_url) as gb:
         assert [s.id for s in gb.students] == [], "zeros of an environment failure were recorded"
+
+
+def test_preflight_checks_only_what_was_handed_in(tiny, monkeypatch):
+    """Two assignments, submissions for one: the other's reference is not graded (nothing of it is),
+    and its notebooks are still reported missing."""
+    other = "00_other"
+    shutil.copytree(tiny.solutions / NAME, tiny.solutions / other)
+    (tiny.solutions / other / f"{NAME}.ipynb").rename(tiny.solutions / other / f"{other}.ipynb")
+    release(tiny, [other], quiet=True)
+    submit(tiny, "ann")
+    checked = []
+    monkeypatch.setattr("grading.batch.preflight", lambda course, names, *a, **k: checked.append(list(names)))
+    results = autograde(tiny, None, jobs=1, options=OPTIONS, quiet=True)
+    assert checked == [[NAME]]
+    assert sorted((r["assignment"], r["status"]) for r in results) == [(NAME, "graded"), (other, "missing")]
