@@ -23,7 +23,7 @@ def gradebook_url(course: Course, db: str | None = None) -> str:
     if db:
         return db
     if not course.gradebook_path.is_file():
-        raise SystemExit(f"no gradebook at {course.gradebook_path}: run `python -m grading release` first "
+        raise SystemExit(f"no gradebook at {course.gradebook_path}: run `make release` (`python -m grading release`) first "
                          "(it creates the gradebook), or pass --db with a database URL")
     return course.gradebook_url
 
