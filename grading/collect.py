@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 from .archive import UnpackLimits, unpack
 from .course import Course
 from .grader import safe_name
-from .students import registry, student_id
+from .students import record_names, registry, student_id
 
 __all__ = ["BUILTIN_PATTERNS", "Collected", "collect", "report", "student_id"]
 
@@ -55,6 +55,8 @@ class Collected:
     """(file in the download, why it was not even read: limits, links, unsafe names)"""
     not_on_roster: list[tuple[str, str]] = field(default_factory=list)
     """(file in the download, student key) of placed files whose student the roster lacks"""
+    named: int | None = 0
+    """students given the name the download carries in the gradebook (None: no gradebook yet)"""
 
 
 def _assignment_for(file_name: str, assignments: list[str]) -> str | None:
@@ -90,6 +92,7 @@ def collect(course: Course, download: Path, patterns: list[str] | None = None, f
     out = Collected(refused=list(unpacked.refused))
     out.unplaced += [(rel, "not a notebook") for rel in unpacked.others]
     seen: dict[Path, str] = {}
+    names: dict[str, str] = {}  # key -> the name the download writes, where its pattern has one
     for rel, data in unpacked.notebooks:
         match = next((m for rx in regexes if (m := rx.search(rel))), None)
         if match is None:
@@ -119,8 +122,11 @@ def collect(course: Course, download: Path, patterns: list[str] | None = None, f
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_bytes(data)
         out.placed.append((rel, dest))
+        names.setdefault(key, match.groupdict().get("name") or "")
         if not students.on_roster(key):
             out.not_on_roster.append((rel, key))
+    if not dry_run:
+        out.named = record_names(course, db, names)
     return out
 
 
@@ -129,6 +135,10 @@ def report(result: Collected, root: Path) -> None:
         print(f"  {rel} -> {dest.relative_to(root)}")
     print(f"collect: {len(result.placed)} notebooks placed, {len(result.unplaced)} files not placed, "
           f"{len(result.refused)} refused")
+    if result.named is None:
+        print("  names not recorded: no gradebook yet (`make release` creates it; then collect again)", file=sys.stderr)
+    elif result.named:
+        print(f"  {result.named} students named in the gradebook from the download (a roster import overrides)")
     for rel, why in result.unplaced:
         print(f"  NOT PLACED {rel}: {why}", file=sys.stderr)
     for rel, why in result.refused:

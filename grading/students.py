@@ -119,3 +119,25 @@ def names(course: Course, db: str | None = None) -> dict[str, str]:
     return {s["id"]: display_name(s["first_name"], s["last_name"], s["id"])
             for s in gradebook_students(course, db) if s["first_name"] or s["last_name"]}
 
+
+
+def record_names(course: Course, db: str | None, found: dict[str, str]) -> int | None:
+    """Give each student of ``found`` (key -> the name an LMS download carries) that name in the
+    gradebook, where it has none (a roster import's names win, before or after); creates the student
+    if new. The whole name goes in ``last_name``, as ``roster import`` does with a name it cannot split,
+    and ``first_name`` is "" (formgrader then shows the name, not "None, None"). Returns how many
+    students were named, or None when there is no gradebook yet."""
+    found = {key: name.strip() for key, name in found.items() if name and name.strip()}
+    if db is None and not course.gradebook_path.is_file():
+        return None
+    from . import gradebook as gbmod
+
+    named = 0
+    with gbmod.open_gradebook(gbmod.gradebook_url(course, db)) as gb:
+        have = {s.id: s for s in gb.students}
+        for key, name in found.items():
+            student = have.get(key)
+            if student is None or not (student.first_name or student.last_name):
+                gb.update_or_create_student(key, first_name="", last_name=name)
+                named += 1
+    return named

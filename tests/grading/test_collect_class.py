@@ -129,6 +129,24 @@ def test_a_student_keeps_their_key_when_the_name_is_spelt_otherwise(course, tmp_
     assert list(_placed(renamed, course).values()) == ["zoe-nunez_999"]
 
 
+def test_collect_names_the_students_the_download_names(course, tmp_path):
+    """formgrader shows people, not "None, None": the names a download carries go into the gradebook,
+    where the student has none; a roster import, before or after, wins."""
+    collect(course, _zip(tmp_path / "moodle.zip", {rel: _nb(rel) for rel in MOODLE}))
+    collect(course, _zip(tmp_path / "canvas.zip", {rel: _nb(rel) for rel in CANVAS}))
+    with gbmod.open_gradebook(course.gradebook_url) as gb:
+        got = {s.id: (s.first_name, s.last_name) for s in gb.students}
+    assert got["zoe-nunez_999"] == ("", "Zoë Ñúñez") and got["li-xiao-long_1002"] == ("", "李小龙")
+    assert got["nguyenthimai_4003"] == ("", "nguyễnthịmai")  # Canvas writes lastfirst, as it is
+    roster = tmp_path / "canvas.csv"
+    roster.write_text(CANVAS_EXPORT, encoding="utf-8")
+    import_roster(course, roster)
+    collect(course, _zip(tmp_path / "again.zip", {"garcíajosé_4001_9001_01_alpha.ipynb": _nb("again")}))
+    with gbmod.open_gradebook(course.gradebook_url) as gb:
+        assert (gb.find_student("garciajose_4001").first_name, gb.find_student("garciajose_4001").last_name) == \
+            ("José", "García")
+
+
 # ---- roster
 MOODLE_WORKSHEET = (
     "\ufeffIdentifier,Full name,Email address,Status,Grade,Maximum Grade\n"
