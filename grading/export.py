@@ -17,7 +17,8 @@ from pathlib import Path
 from . import gradebook as gbmod
 from .batch import submitted_students
 from .course import Course
-from .grader import Task, find_submission, load_result, notebooks_of
+from .grader import Task, find_submission, notebooks_of
+from .nbgrader_results import course_or_nbgrader_result
 from .students import display_name, lms_id_of_key
 
 COLUMNS = ["student", "lms_id", "name", "assignment", "notebook", "score", "max_score", "status"]
@@ -44,7 +45,7 @@ def rows(course: Course, assignments: list[str] | None = None, db: str | None = 
             for name in names:
                 for notebook in notebooks_of(course, name):
                     task = Task(student, name, notebook)
-                    result = load_result(course, task)
+                    result = course_or_nbgrader_result(course, task, gb)
                     if result is None:
                         path, _ = find_submission(course, task)
                         result = ({"status": "missing"} if path is None else

@@ -4,7 +4,9 @@ Hidden-test regions are replaced by a one-line note, and a test cell that has hi
 keeps only the error's name and message (never the traceback, which would quote the failing
 hidden line). The page opens with the student's name (from the roster, if imported), the
 notebook's total and status, then one line per exercise: its points and, for each failed test
-cell, the message its check produced ("log_softmax of a (2, 2) batch: expected ..., got ...").
+cell, the message its check produced ("log_softmax of a (2, 2) batch: expected ..., got ..."),
+and the instructor's comment on it. Scores are the gradebook's, as in ``export``: a manual grade
+given in formgrader wins over the automatic one.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from pathlib import Path
 
 import nbformat
 
+from . import gradebook as gbmod
 from .batch import select_students
 from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test, regions
 from .course import Course
 from .exchange import copy_exchange_receipts
 from .export import status_text
-from .grader import Task, autograded_dir, load_result, notebooks_of, submitted_dir
+from .grader import Task, autograded_dir, notebooks_of, submitted_dir
+from .nbgrader_results import course_or_nbgrader_result
 from .students import names
 
 HIDDEN_NOTE = "# (hidden tests: they ran when your work was graded)"
@@ -72,9 +76,14 @@ def exercise_lines(nb, result: dict) -> list[str]:
             kind = "hidden tests" if gid.endswith("_hidden") else "visible test"
             failures.setdefault(name, []).append(f"{kind}: {failure_message(cell) or 'no error message (the cell did not run)'}")
     # Raw HTML, not markdown: a message's * or _ must not turn into emphasis.
+    comments = result.get("comments", {})
+    for name in comments:
+        points.setdefault(name, [0.0, 0.0])
     items = []
     for name, (score, top) in points.items():
         said = "".join(f"<br>{html.escape(f)}" for f in failures.get(name, []))
+        if name in comments:
+            said += f"<br>comment from your instructor: {html.escape(comments[name])}"
         items.append(f"<li><code>{html.escape(name)}</code>: {score:g} / {top:g}{said}</li>")
     return ["<ul>", *items, "</ul>"] if items else []
 
@@ -117,26 +126,34 @@ def feedback(course: Course, assignments: list[str] | None = None, students: lis
     exporter = HTMLExporter()
     who = names(course, db)
     written = []
-    for name in course.select_assignments(assignments):
-        for student in select_students(course, students):
-            for notebook in notebooks_of(course, name):
-                task = Task(student, name, notebook)
-                result = load_result(course, task)
-                executed = autograded_dir(course, student, name) / f"{notebook}.ipynb"
-                if result is None or result["status"] == "missing":
-                    continue
-                # An unreadable submission still gets a page that says why it scored 0.
-                run = nbformat.read(executed, as_version=4) if executed.is_file() else nbformat.v4.new_notebook()
-                nb = clean_notebook(run, result, who.get(student))
-                body, _ = exporter.from_notebook_node(nb)
-                out = course.root / "feedback" / student / name / f"{notebook}.html"
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.write_text(body, encoding="utf-8")
-                written.append(out)
-                # A submission from nbgrader's exchange: what `nbgrader release_feedback` needs (exchange.py).
-                copy_exchange_receipts(submitted_dir(course, student, name), out.parent)
+    with gbmod.open_gradebook(gbmod.gradebook_url(course, db)) as gb:
+        for name in course.select_assignments(assignments):
+            written += _pages(course, gb, exporter, who, name, select_students(course, students))
     if not written:
         print("feedback: nothing to write (no autograded notebooks for this selection)", file=sys.stderr)
     else:
         print(f"feedback: {len(written)} pages under {course.root / 'feedback'}", file=sys.stderr)
+    return written
+
+
+def _pages(course: Course, gb, exporter, who: dict[str, str], name: str, students: list[str]) -> list[Path]:
+    """Write the feedback pages of assignment ``name`` for ``students``; return their paths."""
+    written = []
+    for student in students:
+        for notebook in notebooks_of(course, name):
+            task = Task(student, name, notebook)
+            result = course_or_nbgrader_result(course, task, gb)
+            if result is None or result["status"] == "missing":
+                continue
+            result = gbmod.as_in_gradebook(gb, result)
+            executed = autograded_dir(course, student, name) / f"{notebook}.ipynb"
+            # An unreadable submission still gets a page that says why it scored 0.
+            run = nbformat.read(executed, as_version=4) if executed.is_file() else nbformat.v4.new_notebook()
+            body, _ = exporter.from_notebook_node(clean_notebook(run, result, who.get(student)))
+            out = course.root / "feedback" / student / name / f"{notebook}.html"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_text(body, encoding="utf-8")
+            written.append(out)
+            # A submission from nbgrader's exchange: what `nbgrader release_feedback` needs (exchange.py).
+            copy_exchange_receipts(submitted_dir(course, student, name), out.parent)
     return written

@@ -108,3 +108,23 @@ def scores_from_gradebook(gb: Gradebook, assignment: str, notebook: str, student
         return None
     return {g.name: float(g.score) for g in nb.grades}
 
+
+
+def manual_comments(gb: Gradebook, assignment: str, notebook: str, student: str) -> dict[str, str]:
+    """Answer-cell name -> the comment an instructor wrote on it (in formgrader), for those with one."""
+    try:
+        nb = gb.find_submission_notebook(notebook, assignment, student)
+    except MissingEntry:
+        return {}
+    return {c.name: c.manual_comment.strip() for c in nb.comments if c.manual_comment and c.manual_comment.strip()}
+
+
+def as_in_gradebook(gb: Gradebook, result: dict) -> dict:
+    """``result`` with the scores the gradebook holds (a manual grade wins over the automatic one, as in
+    ``export`` and formgrader) and the instructor's ``comments``; as it was for a notebook the gradebook lacks."""
+    where = (result["assignment"], result["notebook"], result["student"])
+    scores = scores_from_gradebook(gb, *where)
+    if scores is None:
+        return result
+    merged = {gid: scores.get(gid, score) for gid, score in result.get("scores", {}).items()}
+    return {**result, "scores": merged, "comments": manual_comments(gb, *where)}

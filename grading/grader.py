@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import stat
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,7 @@ def grade(course: Course, task: Task, options: Options = Options()) -> dict:
     path, note = find_submission(course, task)
     out_dir = autograded_dir(course, task.student, task.assignment)
     out_dir.mkdir(parents=True, exist_ok=True)
+    _owner_writable(out_dir)  # plain nbgrader (formgrader's Autograde) leaves its files read-only
     if path is None:
         result["reason"] = f"no {task.notebook}.ipynb in submitted/{task.student}/{task.assignment}/"
         return _save(course, task, result)
@@ -288,6 +290,14 @@ def grade_tasks(course_root: str, tasks: list[Task], options: Options) -> list[d
 def is_environment_failure(result: dict) -> bool:
     """True for a notebook that failed because of the grading environment (see ``environment.py``)."""
     return result.get("status") == "failed" and str(result.get("reason", "")).startswith(ENVIRONMENT + ":")
+
+
+def _owner_writable(folder: Path) -> None:
+    """Give the owner write permission on ``folder`` and its files (nbgrader leaves them 0444)."""
+    for path in [folder, *folder.iterdir()]:
+        mode = path.stat().st_mode
+        if not mode & stat.S_IWUSR:
+            path.chmod(mode | stat.S_IWUSR)
 
 
 def _save(course: Course, task: Task, result: dict) -> dict:
