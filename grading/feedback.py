@@ -22,6 +22,7 @@ from .batch import select_students
 from .cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_test, regions
 from .course import Course
 from .exchange import copy_exchange_receipts
+from .feedback_math import markdown_math_to_mathml
 from .export import status_text
 from .grader import Task, autograded_dir, notebooks_of, submitted_dir
 from .nbgrader_results import course_or_nbgrader_result
@@ -92,6 +93,8 @@ def clean_notebook(nb, result: dict, name: str | None = None):
     """A copy of the executed notebook that is safe to hand back; ``name`` is the student's."""
     nb = nbformat.from_dict(nb)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = markdown_math_to_mathml(cell.source)
         if cell.cell_type != "code":
             continue
         secret = {line.strip() for region in regions(cell.source, BEGIN_HIDDEN, END_HIDDEN) for line in region}

@@ -205,3 +205,29 @@ def test_a_finished_notebook_runs_to_the_end_and_reopens_cleanly(page, lab):
     for error in WIDGET_ERRORS:
         assert error not in reopened, f"{FULL_RUN}: the reopened notebook shows {error!r} where the bars were"
     assert any(t.strip() in reopened for t in outcomes), f"the finished bars' text did not survive saving: {outcomes}"
+
+
+def test_a_feedback_page_shows_its_math_with_no_network(page, tmp_path):
+    """A student reads feedback offline: the page's equations are MathML, drawn by the browser itself."""
+    from nbconvert import HTMLExporter
+
+    from grading.feedback import clean_notebook
+
+    course = Course()
+    name = course.assignments()[0]
+    released = read_nb(course.release_notebook(name))
+    math_cells = [c for c in released.cells if c.cell_type == "markdown" and "$" in c.source][:3]
+    assert math_cells, f"{name}: no markdown cell with math to show"
+    nb = nbformat.v4.new_notebook(cells=math_cells)
+    result = {"student": "ann", "assignment": name, "notebook": name, "status": "graded", "scores": {}, "max_scores": {}}
+    body, _ = HTMLExporter().from_notebook_node(clean_notebook(nb, result))
+    html_page = tmp_path / "feedback.html"
+    html_page.write_text(body, encoding="utf-8")
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(html_page.as_uri())
+    equations = page.locator("math")
+    assert equations.count() >= len(math_cells), f"{equations.count()} equations drawn for {len(math_cells)} cells"
+    box = equations.first.bounding_box()
+    assert box and box["width"] > 10 and box["height"] > 8, f"the first equation has no size on the page: {box}"
+    assert "\\" not in page.inner_text("body").split("Score:")[-1][:4000], "raw LaTeX shows on the page"
+    page.screenshot(path=str(ARTIFACTS / "feedback-math.png"))

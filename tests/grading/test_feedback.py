@@ -62,3 +62,15 @@ def test_exchange_receipts_go_beside_the_feedback_page_and_lms_submissions_have_
     assert sorted(p.name for p in copied) == ["submission_secret.txt", "timestamp.txt"]
     assert (page_dir / "submission_secret.txt").read_text() == "s3cret"
     assert not (page_dir / "01_x.ipynb").exists()
+
+
+def test_math_becomes_mathml_and_code_and_prices_stay():
+    from grading.feedback_math import markdown_math_to_mathml
+
+    out = markdown_math_to_mathml(r"The policy $\pi_\theta(a \mid s)$; $$J = \mathbb{E}[R]$$; `x = $y$`; costs \$5 and \$6")
+    assert out.count("<math") == 2 and 'display="block"' in out and 'display="inline"' in out
+    assert "`x = $y$`" in out and r"\$5 and \$6" in out
+    assert "stays" in markdown_math_to_mathml(r"broken $\frac{1}$ stays")  # what it cannot read never raises
+    page = clean_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(r"$\theta$")]),
+                          {"student": "a", "assignment": "x", "notebook": "x", "status": "graded", "scores": {}, "max_scores": {}})
+    assert "<math" in page.cells[1].source and "$" not in page.cells[1].source
