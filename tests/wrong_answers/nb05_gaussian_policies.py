@@ -246,7 +246,7 @@ WRONG_ANSWERS = [
         answers={"concept_max_over_actions": 'ANSWER_max_over_actions = "a"\n',
                  "concept_log_std_gradient": 'ANSWER_log_std_gradient = "b"\n'},
         scores={"test_concept_max_over_actions": 0, "test_concept_log_std_gradient": 0},
-        why="the misconceptions: Q cannot be a network of a continuous a; a positive advantage always widens sigma",
+        why="the misconceptions: DQN's one output per action is the obstacle; a positive advantage always widens sigma",
     ),
     WrongAnswer(
         name="concept-not-a-letter",
