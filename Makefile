@@ -7,12 +7,13 @@ BIN := $(VENV)/bin
 CONSTRAINTS ?= constraints/ci.txt
 STAMP := $(VENV)/.installed
 
-.PHONY: lab test release student-export bench install clean-grading help system-deps collect autograde feedback export \
+.PHONY: lab formgrader test release student-export bench install clean-grading help system-deps collect autograde feedback export \
 	grading-report bench-grading claims
 
 help:
 	@echo "make lab      install the course into .venv and open JupyterLab on notebooks/"
 	@echo "make test     install, then run the whole test suite (what CI runs)"
+	@echo "make formgrader  the instructor's JupyterLab with nbgrader's formgrader, on this course [COURSE=path]"
 	@echo "make release  regenerate notebooks/ from solutions/ (never edit notebooks/ by hand)"
 	@echo "make student-export  the student folder, dist/student (notebooks, pg_helpers, README)"
 	@echo "make bench    speed benchmarks (ratios against baselines measured in the same run)"
@@ -44,6 +45,14 @@ LAB_DIR ?= notebooks
 
 lab: $(STAMP)
 	$(LAB_ENV) $(BIN)/jupyter lab --notebook-dir=$(LAB_DIR) $(ALLOW_ROOT) $(LAB_ARGS)
+
+# The instructor's JupyterLab on the course at COURSE (default: this repository): formgrader and nbgrader's menus,
+# the course's grading/nbgrader_config.py (nbgrader reads it from the working directory), and lab/instructor's
+# settings (an exchange folder inside the course, for the LMS flow; see grading/README.md).
+COURSE ?= $(CURDIR)
+formgrader: $(STAMP)
+	cd "$(COURSE)/grading" && PATH="$(CURDIR)/$(BIN):$$PATH" JUPYTER_CONFIG_PATH="$(CURDIR)/lab/instructor" \
+		"$(CURDIR)/$(BIN)/jupyter" lab --notebook-dir="$(COURSE)" $(ALLOW_ROOT) $(LAB_ARGS)
 
 # System packages the tests use: bubblewrap (the grader's sandbox), PostgreSQL (shared-gradebook test),
 # Chromium (the browser test; Playwright drives this one and never downloads a browser) and node with

@@ -1,6 +1,7 @@
-"""Start the student's lab exactly as `make lab` does, on 127.0.0.1 with a token, for the tests that use it.
+"""Start the student's lab exactly as `make lab` does (or the instructor's, as `make formgrader` does), on
+127.0.0.1 with a token, for the tests that use it.
 
-``running_lab(root, log, extra_env)`` is a context manager yielding ``(base_url, token)``; it ends
+``running_lab(root, log, extra_env, target)`` is a context manager yielding ``(base_url, token)``; it ends
 make, jupyter lab and its kernels (the process group it started) on exit.
 """
 
@@ -37,8 +38,9 @@ def http(url: str, token: str, data: bytes | None = None, method: str | None = N
 
 
 @contextmanager
-def running_lab(root: Path, log: Path, extra_env: dict[str, str] | None = None):
-    """`make lab` serving ``root``; its output goes to ``log``. Fails with the log's tail if it does not start."""
+def running_lab(root: Path, log: Path, extra_env: dict[str, str] | None = None, target: str = "lab"):
+    """`make lab` serving ``root`` (``target="formgrader"``: `make formgrader` on the course at ``root``); its
+    output goes to ``log``. Fails with the log's tail if it does not start."""
     port, token = free_port(), secrets.token_hex(16)
     args = (f"--no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port={port} --ServerApp.port_retries=0 "
             f"--IdentityProvider.token={token}")
@@ -46,12 +48,13 @@ def running_lab(root: Path, log: Path, extra_env: dict[str, str] | None = None):
     env = {k: v for k, v in os.environ.items() if k not in ("PG_FAST", "JUPYTER_CONFIG_PATH")}
     env.update(extra_env or {})
     with open(log, "w") as out:
-        server = subprocess.Popen(["make", "-s", "lab", f"LAB_DIR={root}", f"LAB_ARGS={args}"], cwd=REPO, env=env,
+        where = f"LAB_DIR={root}" if target == "lab" else f"COURSE={root}"
+        server = subprocess.Popen(["make", "-s", target, where, f"LAB_ARGS={args}"], cwd=REPO, env=env,
                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(server, f"{base}/api/status", token, 120,
-                      lambda: f"`make lab` did not start:\n{log.read_text()[-3000:]}")
+                      lambda: f"`make {target}` did not start:\n{log.read_text()[-3000:]}")
         yield base, token
     finally:
         stop(server)
