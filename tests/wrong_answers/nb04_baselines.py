@@ -8,6 +8,10 @@ Every mistake on a TODO's central point loses that TODO's visible point too, not
 
 from . import WrongAnswer
 
+_BSTAR_HEAD = '''def best_constant_baseline(score, ret):
+    """b* of equation (3)."""
+'''
+
 _ADV_HEAD = '''def compute_advantages(ret, val, mask):
     """A_t = G_t - V(s_t)."""
 '''
@@ -69,7 +73,32 @@ def _update(adv=_ADV, losses=_LOSSES, loss=_LOSS, params=_PARAMS, step=_BACKWARD
 
 _ALL_UPDATE = {"test_baseline_update": 0, "test_baseline_update_hidden": 0}
 
+_ALL_BSTAR = {"test_best_constant_baseline": 0, "test_best_constant_baseline_hidden": 0}
+
 WRONG_ANSWERS = [
+    WrongAnswer(
+        name="bstar-plain-mean",
+        answers={"best_constant_baseline": _BSTAR_HEAD + '''    return float(np.mean(ret))
+'''},
+        scores=_ALL_BSTAR,
+        why="the plain mean of the returns, not weighted by the squared length of the score",
+    ),
+    WrongAnswer(
+        name="bstar-norm-not-squared",
+        answers={"best_constant_baseline": _BSTAR_HEAD + '''    w = np.linalg.norm(score, axis=1)
+    return float((w * ret).sum() / w.sum())
+'''},
+        scores=_ALL_BSTAR,
+        why="weights by the length of the score instead of its square",
+    ),
+    WrongAnswer(
+        name="bstar-divides-by-n",
+        answers={"best_constant_baseline": _BSTAR_HEAD + '''    sq = (score ** 2).sum(axis=1)
+    return float((sq * ret).mean())
+'''},
+        scores=_ALL_BSTAR,
+        why="E[||g||^2 G] without dividing by E[||g||^2]",
+    ),
     WrongAnswer(
         name="adv-sign",
         answers={"compute_advantages": _ADV_HEAD + '''    return torch.where(mask, val.detach() - ret, torch.zeros_like(ret))
@@ -247,7 +276,7 @@ WRONG_ANSWERS = [
                  "concept_advantage": 'ANSWER_advantage = "a"\n',
                  "concept_stabilise": 'ANSWER_stabilise = "c"\n'},
         scores={"test_concept_baseline_bias": 0, "test_concept_advantage": 0, "test_concept_stabilise": 0},
-        why="the misconceptions: a baseline that is not exact biases; A = Q(right) - Q(left); a larger step",
+        why="the misconceptions: a baseline that is not exact biases; A = Q(right) - Q(left); more episodes per update",
     ),
     WrongAnswer(
         name="concept-not-a-letter",
@@ -261,6 +290,8 @@ CORRECT_ANSWERS = [
     WrongAnswer(
         name="correct-multiply-and-no-grad",
         answers={
+            "best_constant_baseline": _BSTAR_HEAD + '''    return np.average(ret, weights=np.linalg.norm(score, axis=1) ** 2)
+''',
             "compute_advantages": _ADV_HEAD + '''    with torch.no_grad():
         return (ret - val) * mask
 ''',
@@ -278,6 +309,13 @@ CORRECT_ANSWERS = [
     WrongAnswer(
         name="correct-loops-and-logsumexp",
         answers={
+            "best_constant_baseline": _BSTAR_HEAD + '''    num, den = 0.0, 0.0
+    for g, G in zip(score, ret):
+        w = sum(x * x for x in g)
+        num += w * G
+        den += w
+    return num / den
+''',
             "compute_advantages": _ADV_HEAD + '''    adv = torch.zeros_like(ret)
     for t in range(ret.shape[0]):
         for n in range(ret.shape[1]):
@@ -312,6 +350,14 @@ CORRECT_ANSWERS = [
     norm_limit = max_grad_norm if max_grad_norm is not None else float("inf")
 ''')},
         why="torch.distributions for log pi, masked sums, a warning on stderr",
+    ),
+    WrongAnswer(
+        name="correct-bstar-torch",
+        answers={"best_constant_baseline": _BSTAR_HEAD + '''    g = torch.as_tensor(score, dtype=torch.float64)
+    w = (g ** 2).sum(dim=-1)
+    return (w * torch.as_tensor(ret, dtype=torch.float64)).sum() / w.sum()
+'''},
+        why="torch where NumPy is asked; a 0-d tensor instead of a float",
     ),
     WrongAnswer(
         name="correct-letters-upper-case",
