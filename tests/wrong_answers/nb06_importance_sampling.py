@@ -182,11 +182,11 @@ WRONG_ANSWERS = [
                  "concept_per_decision": 'ANSWER_per_decision = "a"\n',
                  "concept_ess": 'ANSWER_ess = "b"\n'},
         scores={"test_concept_log_space": 0, "test_concept_per_decision": 0, "test_concept_ess": 0},
-        why="the misconceptions: the ratio overflows; later ratios are about 1; the weights' sum is the ESS",
+        why="the misconceptions: the ratio overflows; later ratios are about 1; the ESS counts every sample once",
     ),
     WrongAnswer(
         name="concept-not-a-letter",
-        answers={"concept_ess": "ANSWER_ess = 2.3\n"},
+        answers={"concept_ess": "ANSWER_ess = 3.6\n"},
         scores={"test_concept_ess": 0},
         why="the number instead of the letter",
     ),
@@ -250,7 +250,7 @@ CORRECT_ANSWERS = [
         name="correct-letters-upper-case",
         answers={"concept_log_space": 'ANSWER_log_space = "B"\n',
                  "concept_per_decision": 'ANSWER_per_decision = " d "\n',
-                 "concept_ess": 'ANSWER_ess = "C"\n'},
+                 "concept_ess": 'ANSWER_ess = "A"\n'},
         why="upper case and spaces around the letter",
     ),
 ]
