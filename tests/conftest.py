@@ -48,3 +48,24 @@ def assignments(course: Course) -> list[str]:
 
 def read_nb(path: Path):
     return nbformat.read(path, as_version=4)
+
+
+def graded_class(folder: Path, name: str):
+    """A copy of the course at ``folder`` in which Ann (the solutions) and Bob (``name``'s first wrong
+    answer) handed in ``name``, graded by the course's grader. Returns (course, Bob's wrong answer)."""
+    from grading.batch import autograde
+    from grading.cells import student_submission
+    from grading.release import release
+
+    from .wrong_answers import for_assignment
+
+    course = copy_course(folder)
+    release(course, [name], quiet=True)
+    released, source = read_nb(course.release_notebook(name)), read_nb(course.source_notebook(name))
+    wrong = for_assignment(name)[0]
+    for student, answers in (("ann", None), ("bob", wrong.answers)):
+        path = course.root / "submitted" / student / name / f"{name}.ipynb"
+        path.parent.mkdir(parents=True)
+        nbformat.write(student_submission(released, source, answers), path)
+    autograde(course, [name], jobs=2, quiet=True)
+    return course, wrong

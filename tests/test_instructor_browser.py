@@ -12,18 +12,14 @@ from __future__ import annotations
 import html
 import re
 
-import nbformat
 import pytest
 
-from grading.batch import autograde
-from grading.cells import student_submission
 from grading.export import rows
 from grading.feedback import feedback
 
-from .conftest import copy_course, read_nb
+from .conftest import graded_class
 from .lab_server import running_lab
 from .test_browser import ARTIFACTS, browser, page  # noqa: F401 (the fixtures: Chromium and a fresh page)
-from .wrong_answers import for_assignment
 
 NAME = "01_softmax_policy"
 COMMENT = "Subtract the largest logit before exp."
@@ -31,18 +27,7 @@ COMMENT = "Subtract the largest logit before exp."
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    from grading.release import release
-
-    course = copy_course(tmp_path_factory.mktemp("instructor") / "course")
-    release(course, [NAME], quiet=True)
-    released, source = read_nb(course.release_notebook(NAME)), read_nb(course.source_notebook(NAME))
-    wrong = for_assignment(NAME)[0]
-    for student, answers in (("ann", None), ("bob", wrong.answers)):
-        path = course.root / "submitted" / student / NAME / f"{NAME}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(student_submission(released, source, answers), path)
-    autograde(course, [NAME], jobs=2, quiet=True)
-    return course, wrong
+    return graded_class(tmp_path_factory.mktemp("instructor") / "course", NAME)
 
 
 def _comments(course) -> list[str]:

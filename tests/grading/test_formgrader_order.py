@@ -15,20 +15,17 @@ import csv
 import html
 import re
 
-import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
 from grading.batch import autograde
-from grading.cells import student_submission
 from grading.export import rows
 from grading.feedback import feedback
 from grading.grader import autograded_dir
 from grading.lms_export import lms_export
 from grading.nbgrader_cli import run_nbgrader
-from grading.release import release
 
-from ..conftest import copy_course, read_nb
+from ..conftest import graded_class
 from ..wrong_answers import for_assignment
 
 NAME = "01_softmax_policy"
@@ -37,16 +34,7 @@ COMMENT = "Subtract the max before exp: see the stable softmax <b>above</b>."
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory):
-    course = copy_course(tmp_path_factory.mktemp("formgrader") / "course")
-    release(course, [NAME], quiet=True)
-    released, source = read_nb(course.release_notebook(NAME)), read_nb(course.source_notebook(NAME))
-    wrong = for_assignment(NAME)[0]
-    for student, answers in (("ann", None), ("bob", wrong.answers)):
-        path = course.root / "submitted" / student / NAME / f"{NAME}.ipynb"
-        path.parent.mkdir(parents=True)
-        nbformat.write(student_submission(released, source, answers), path)
-    autograde(course, [NAME], jobs=2, quiet=True)
-    return course
+    return graded_class(tmp_path_factory.mktemp("formgrader") / "course", NAME)[0]
 
 
 def _gradebook_total(course, student) -> float:
