@@ -14,6 +14,7 @@ import argparse
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 
 from grading.course import Course
 
@@ -24,8 +25,6 @@ DEFAULT_SEEDS = (1, 2, 3, 4, 5, 6)
 
 def _run(job: tuple[str, str, int]) -> tuple[str, int, RunResult]:
     name, path, seed = job
-    from pathlib import Path
-
     return name, seed, run_notebook(Path(path), fast=False, seed=seed)
 
 
