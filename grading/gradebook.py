@@ -109,7 +109,6 @@ def scores_from_gradebook(gb: Gradebook, assignment: str, notebook: str, student
     return {g.name: float(g.score) for g in nb.grades}
 
 
-
 def manual_comments(gb: Gradebook, assignment: str, notebook: str, student: str) -> dict[str, str]:
     """Answer-cell name -> the comment an instructor wrote on it (in formgrader), for those with one."""
     try:
