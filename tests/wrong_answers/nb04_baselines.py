@@ -3,7 +3,10 @@
 Test cells not named in ``scores`` get full marks. ``baseline_update`` calls the student's own
 ``compute_advantages``, ``normalize_advantages``, ``categorical_entropy`` and ``value_loss``, so a
 mistake there also costs the update's tests whenever it changes the update (listed per answer).
-Every mistake on a TODO's central point loses that TODO's visible point too, not only the hidden ones.
+Every mistake on a TODO's central point loses that TODO's visible point too, not only the hidden ones; every
+mistake loses the hidden points on its own (issue 23: each promise a docstring makes has a hidden case).
+The docstrings promise finite values on padding and allow either standard deviation, so masking by
+multiplication and torch's default (n - 1) std are correct alternatives here.
 """
 
 from . import WrongAnswer
@@ -152,6 +155,15 @@ WRONG_ANSWERS = [
         why="log of the softmax: 0 * log 0 = nan for a confident policy",
     ),
     WrongAnswer(
+        name="entropy-xlogy-of-softmax",
+        answers={"categorical_entropy": _ENT_HEAD + '''    p = torch.softmax(logits, dim=-1)
+    return -torch.xlogy(p, p).sum(dim=-1)
+'''},
+        scores={"test_categorical_entropy": 0, "test_categorical_entropy_hidden": 0},
+        why="xlogy(p, p) of the softmax: the value is finite (0 log 0 = 0), but its gradient is 0 * inf = nan "
+            "where a probability underflows",
+    ),
+    WrongAnswer(
         name="entropy-sign",
         answers={"categorical_entropy": _ENT_HEAD + '''    logp = torch.log_softmax(logits, dim=-1)
     return (logp.exp() * logp).sum(dim=-1)
@@ -180,6 +192,13 @@ WRONG_ANSWERS = [
 '''},
         scores={"test_value_loss": 0, "test_value_loss_hidden": 0, **_ALL_UPDATE},
         why="sum instead of mean: the value loss grows with the batch",
+    ),
+    WrongAnswer(
+        name="vloss-val-detached",
+        answers={"value_loss": _VLOSS_HEAD + '''    return ((val.detach() - ret)[mask] ** 2).mean()
+'''},
+        scores={"test_value_loss": 0, "test_value_loss_hidden": 0, **_ALL_UPDATE},
+        why="detaches V: the right number, but no gradient reaches the value network, which never learns",
     ),
     WrongAnswer(
         name="vloss-half",
@@ -271,6 +290,15 @@ WRONG_ANSWERS = [
         why="policy loss averaged over steps instead of notebook 03's division by the number of episodes",
     ),
     WrongAnswer(
+        name="update-returns-tensors",
+        answers={"baseline_update": _update().replace('''    return {"policy_loss": policy_loss.item(), "value_loss": v_loss.item(), "entropy": entropy.item(),
+            "grad_norm": float(grad_norm)}
+''', '''    return {"policy_loss": policy_loss, "value_loss": v_loss, "entropy": entropy, "grad_norm": grad_norm}
+''')},
+        scores=_ALL_UPDATE,
+        why="returns tensors (with their graphs) instead of the dict of floats the docstring asks for",
+    ),
+    WrongAnswer(
         name="concept-wrong-letters",
         answers={"concept_baseline_bias": 'ANSWER_baseline_bias = "c"\n',
                  "concept_advantage": 'ANSWER_advantage = "a"\n',
@@ -350,6 +378,21 @@ CORRECT_ANSWERS = [
     norm_limit = max_grad_norm if max_grad_norm is not None else float("inf")
 ''')},
         why="torch.distributions for log pi, masked sums, a warning on stderr",
+    ),
+    WrongAnswer(
+        name="correct-torch-default-std-and-zero-padding",
+        answers={
+            "compute_advantages": _ADV_HEAD + '''    return ret - val.detach() * mask  # ret is 0 on padding (the docstring), so this is 0 there
+''',
+            "normalize_advantages": _NORM_HEAD + '''    return (adv - real.mean()) / (real.std() + eps) * mask  # torch's default std divides by n - 1
+''',
+            "categorical_entropy": _ENT_HEAD + '''    return -(torch.softmax(logits, dim=-1) * torch.log_softmax(logits, dim=-1)).sum(dim=-1)
+''',
+            "value_loss": _VLOSS_HEAD + '''    return (((val - ret) * mask) ** 2).sum() / mask.sum()
+''',
+        },
+        why="torch's default (n - 1) std, masking by multiplication (the docstrings promise finite values on padding), "
+            "ret's zero padding relied on, softmax times log_softmax",
     ),
     WrongAnswer(
         name="correct-bstar-torch",
