@@ -3,7 +3,9 @@
 Test cells not named in ``scores`` get full marks. ``GaussianPolicy.log_prob`` calls the student's own
 ``diag_gaussian_log_prob``, so a mistake there also costs the policy's visible test (its log_prob is
 compared with torch's Normal); the policy's hidden tests check sampling, entropy and gradients, which
-do not go through it. Every mistake on a TODO's central point loses that TODO's visible point too.
+do not go through it. Every mistake on a TODO's central point loses that TODO's visible point too; every
+mistake loses the hidden points on its own, including those that break a promise only the hidden tests
+hold (issue 23): the log of the density far in the tails, a detached log_std, log1p(exp(.)) overflowing.
 """
 
 from . import WrongAnswer
@@ -97,6 +99,24 @@ WRONG_ANSWERS = [
         why="sums over every axis, the batch included: one number for B actions",
     ),
     WrongAnswer(
+        name="logp-log-of-density",
+        answers={"diag_gaussian_log_prob": _LP_HEAD + '''    sigma = torch.exp(log_std)
+    density = torch.exp(-0.5 * ((act - mean) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+    return torch.log(density).sum(dim=-1)
+'''},
+        scores={"test_diag_gaussian_log_prob_hidden": 0},
+        why="the log of the density: right near the mean, -inf in the tails where the density underflows to 0",
+    ),
+    WrongAnswer(
+        name="logp-log-of-product-of-densities",
+        answers={"diag_gaussian_log_prob": _LP_HEAD + '''    sigma = torch.exp(log_std)
+    density = torch.exp(-0.5 * ((act - mean) / sigma) ** 2) / (sigma * math.sqrt(2 * math.pi))
+    return torch.log(torch.prod(density, dim=-1))
+'''},
+        scores={"test_diag_gaussian_log_prob_hidden": 0},
+        why="the log of the product of the densities: the product underflows before its log is taken",
+    ),
+    WrongAnswer(
         name="score-sigma-not-squared",
         answers={"gaussian_score": _SCORE_HEAD + '''    sigma = torch.exp(log_std)
     return (act - mean) / sigma, (act - mean) ** 2 / sigma ** 2 - 1
@@ -119,6 +139,16 @@ WRONG_ANSWERS = [
 '''},
         scores=_SCORE_BOTH,
         why="the derivative with respect to sigma, not log sigma (a factor sigma missing)",
+    ),
+    WrongAnswer(
+        name="score-log-std-summed-to-its-shape",
+        answers={"gaussian_score": _SCORE_HEAD + '''    var = torch.exp(2 * log_std)
+    diff = act - mean
+    return diff / var, (diff ** 2 / var - 1).sum_to_size(log_std.shape)
+'''},
+        scores={"test_gaussian_score_hidden": 0},
+        why="sums grad_log_std over the batch to log_std's shape (k,), as autograd would for the shared "
+            "parameter: the docstring asks for the per-sample (..., k) scores, nothing summed",
     ),
     WrongAnswer(
         name="score-sign",
@@ -168,6 +198,15 @@ WRONG_ANSWERS = [
         why="log_std a plain tensor: not a parameter, so the optimizer never changes sigma",
     ),
     WrongAnswer(
+        name="policy-log-prob-log-std-detached",
+        answers={"GaussianPolicy": _policy(log_prob='''
+    def log_prob(self, obs, act):
+        return diag_gaussian_log_prob(self.mean_net(obs), self.log_std.detach(), act)
+''')},
+        scores={"test_GaussianPolicy_hidden": 0},
+        why="log_prob detaches log_std: the values are right, but sigma never learns",
+    ),
+    WrongAnswer(
         name="policy-entropy-not-summed",
         answers={"GaussianPolicy": _policy(entropy='''
     def entropy(self, obs):
@@ -203,7 +242,7 @@ WRONG_ANSWERS = [
         mean = self.mean_net(obs)
         return mean + torch.exp(self.log_std) * torch.randn_like(mean)
 ''')},
-        scores={"test_GaussianPolicy": 0},
+        scores=_POLICY_BOTH,
         why="samples carry the graph: acting would keep every rollout step's graph alive",
     ),
     WrongAnswer(
@@ -219,6 +258,14 @@ WRONG_ANSWERS = [
 '''},
         scores=_LDJ_BOTH,
         why="an epsilon inside the log: finite, but wrong by orders of magnitude for large |u|",
+    ),
+    WrongAnswer(
+        name="ldj-log1p-exp",
+        answers={"tanh_log_det_jacobian": _LDJ_HEAD + '''    return (2.0 * (math.log(2.0) - u - torch.log1p(torch.exp(-2.0 * u)))).sum(dim=-1)
+'''},
+        scores={"test_tanh_log_det_jacobian_hidden": 0},
+        why="the identity with log1p(exp(-2u)) for the softplus: exp(-2u) overflows to inf for u below -44 "
+            "(float32) or -354 (float64)",
     ),
     WrongAnswer(
         name="ldj-sign",
