@@ -2,7 +2,10 @@
 
 Test cells not named in ``scores`` get full marks. The four exercises are tested independently (no
 test calls another exercise's function), so each mistake costs only its own TODO's two test cells.
-Every mistake on a TODO's central point loses that TODO's visible point too, not only the hidden ones.
+Every mistake on a TODO's central point loses that TODO's visible point too, not only the hidden ones; every
+mistake loses the hidden points on its own, including those that break a promise only the hidden tests
+hold (issue 23): ratios of probabilities at log-probabilities where exp underflows (float32 and float64),
+masking by multiplication with inf and nan on the padding.
 """
 
 from . import WrongAnswer
@@ -133,6 +136,28 @@ WRONG_ANSWERS = [
         why="products of probabilities underflow on a long episode: 0 / 0 = nan",
     ),
     WrongAnswer(
+        name="pd-product-of-step-probability-ratios",
+        answers={"per_decision_weights": '''def per_decision_weights(logp_target, logp_behaviour, mask):
+    """the cumulative product of each step's ratio of probabilities."""
+    mask = np.asarray(mask, dtype=bool)
+    ratio = np.where(mask, np.exp(logp_target) / np.exp(logp_behaviour), 1.0)
+    return np.where(mask, np.cumprod(ratio, axis=0), 0.0)
+'''},
+        scores={"test_per_decision_weights_hidden": 0},
+        why="a product of per-step probability ratios: 0 / 0 = nan once one step's probabilities underflow",
+    ),
+    WrongAnswer(
+        name="pd-mask-by-multiplying",
+        answers={"per_decision_weights": '''def per_decision_weights(logp_target, logp_behaviour, mask):
+    """masked by multiplying with the mask."""
+    mask = np.asarray(mask, dtype=float)
+    log_ratio = (np.asarray(logp_target) - np.asarray(logp_behaviour)) * mask
+    return np.exp(np.cumsum(log_ratio, axis=0)) * mask
+'''},
+        scores={"test_per_decision_weights_hidden": 0},
+        why="masks by multiplying with 0: inf or nan on the padding gives 0 * nan = nan there",
+    ),
+    WrongAnswer(
         name="pd-cumsum-over-episodes",
         answers={"per_decision_weights": _PD_HEAD + '''    return np.where(mask, np.exp(np.cumsum(log_ratio, axis=1)), 0.0)
 '''},
@@ -167,6 +192,21 @@ WRONG_ANSWERS = [
 '''},
         scores=_zero("surrogate_loss"),
         why="pi_old / pi instead of pi / pi_old",
+    ),
+    WrongAnswer(
+        name="sur-ratio-of-probabilities",
+        answers={"surrogate_loss": _SUR_HEAD + '''    ratio = logp.exp() / logp_old.detach().exp()
+    return -torch.mean(ratio * adv)
+'''},
+        scores={"test_surrogate_loss_hidden": 0},
+        why="a ratio of probabilities, not computed in log space: 0 / 0 = nan once the probabilities underflow",
+    ),
+    WrongAnswer(
+        name="sur-detaches-logp",
+        answers={"surrogate_loss": _SUR_HEAD + '''    return -(torch.exp(logp.detach() - logp_old) * adv).mean()
+'''},
+        scores=_zero("surrogate_loss"),
+        why="detaches the wrong argument: the loss has the right value but no gradient",
     ),
     WrongAnswer(
         name="sur-sum",
@@ -208,11 +248,12 @@ CORRECT_ANSWERS = [
     ratio = np.where(mask, np.exp(np.asarray(logp_target) - np.asarray(logp_behaviour)), 1.0)
     return np.cumprod(ratio, axis=0) * mask
 ''',
-            "surrogate_loss": _SUR_HEAD + '''    ratio = logp.exp() / logp_old.detach().exp()
+            "surrogate_loss": _SUR_HEAD + '''    ratio = torch.expm1(logp - logp_old.detach()) + 1.0  # exp(x) = expm1(x) + 1, still in log space
     return -torch.mean(ratio * adv)
 ''',
         },
-        why="torch for NumPy, log-sum-exp for the ESS, a product of per-step ratios, a ratio of exps for the surrogate",
+        why="torch for NumPy, log-sum-exp for the ESS, a product of per-step ratios each taken in log space "
+            "(np.where keeps inf and nan on the padding out), expm1 for the surrogate's ratio",
     ),
     WrongAnswer(
         name="correct-loops-and-normalised-weights",
