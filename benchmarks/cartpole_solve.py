@@ -11,10 +11,11 @@ https://github.com/DLR-RM/rl-baselines3-zoo/blob/master/hyperparams/ppo.yml and 
   PPO: n_envs 8, n_timesteps 1e5, n_steps 32, batch_size 256, gae_lambda 0.8, gamma 0.98,
        n_epochs 20, ent_coef 0.0, learning_rate lin_0.001, clip_range lin_0.2 (lin_x: x * progress_remaining)
   A2C: n_envs 8, n_timesteps 5e5, ent_coef 0.0, everything else SB3's default.
-The course's PPO is ``pg_helpers.ppo`` (notebook 08's reference forms) with its default ``PPOConfig``
-(notebook 08's ``Config``): the NumPy CartPole (``pg_helpers.envs.cartpole_np``), 16 x 32 steps per
-batch, 6 epochs of 2 minibatches, 32-unit networks; acting and tanh in NumPy (``pg_helpers.fastnn``).
-Its trigger for an evaluation is SB3's: the last 10 training episodes average >= 475.
+The course's PPO is notebook 08's own code, loaded from the solution notebook (``notebook_code.PPO``:
+its ``Config``, ``CategoricalAgent``, ``collect``, ``ppo_update``, ``train`` and the three answers) with
+the notebook's default ``Config``: the NumPy CartPole (``pg_helpers.envs.cartpole_np``), 16 x 32 steps
+per batch, 6 epochs of 2 minibatches, 32-unit networks. Its trigger for an evaluation is SB3's: the
+last 10 training episodes average >= 475 (``train(..., window=10)``; the notebook itself uses 20).
 The speed-up comes with a 95 % bootstrap interval (the seeds of each method resampled).
 """
 
@@ -116,15 +117,22 @@ def run_one_episode_loop(nb, seed: int, max_seconds: float) -> Result:
     return Result(None, steps)
 
 
-def run_course_ppo(seed: int) -> Result:
-    """The course's PPO (notebook 08, ``pg_helpers.ppo``): gives up after ``PPOConfig.max_steps`` (100,000) steps."""
-    from pg_helpers.ppo import PPOConfig, train_ppo
-
+def run_course_ppo(nb, seed: int) -> Result:
+    """Notebook 08's PPO, as students write it (``nb.train``): gives up after ``Config.max_steps`` (100,000) steps."""
     clock = Clock()
-    hist = train_ppo(PPOConfig(), seed, solved_check=lambda act, k: clock.solved(act, seed=10_000 * (seed + 1) + k))
-    if hist["solved_at_steps"] is None:
+    evaluations = [0]
+
+    def solved(agent, recent_mean, gen) -> bool:
+        def act(obs: np.ndarray) -> np.ndarray:
+            return agent.sample(torch.as_tensor(np.asarray(obs, dtype=np.float32)), gen)
+        evaluations[0] += 1
+        with torch.inference_mode():
+            return clock.solved(act, seed=10_000 * (seed + 1) + evaluations[0])
+
+    hist = nb.train(nb.Config(), seed, solved=solved, window=10)
+    if hist["solved_at"] is None:
         return Result(None, hist["steps"][-1])
-    return Result(clock.elapsed(), hist["solved_at_steps"], clock.elapsed_cpu())
+    return Result(clock.elapsed(), hist["solved_at"], clock.elapsed_cpu())
 
 
 def run_sb3(algo: str, seed: int, max_seconds: float) -> Result:
@@ -157,7 +165,7 @@ def run_sb3(algo: str, seed: int, max_seconds: float) -> Result:
                 self.solved_at, self.solved_cpu = clock.elapsed(), clock.elapsed_cpu()
 
         def _on_step(self) -> bool:
-            return self.solved_at is None and clock.elapsed() < max_seconds
+            return self.solved_at is None and clock.elapsed_cpu() < max_seconds  # CPU: load on a shared machine does not stop it
 
     callback = StopWhenSolved()
     model.learn(total_timesteps=budget, callback=callback)
@@ -185,16 +193,29 @@ def summarize(name: str, results: list[Result]) -> tuple[float, float]:
     return median, cpu
 
 
-def speedup_interval(slow: list[Result], fast: list[Result], num_resamples: int = 2000) -> tuple[float, float]:
-    """95 % percentile-bootstrap interval of median(slow) / median(fast) over each method's seeds.
+def speedup_interval(slow: list[Result], fast: list[Result], num_resamples: int = 2000, paired: bool = False,
+                     cpu: bool = False) -> tuple[float, float]:
+    """95 % percentile-bootstrap interval of median(slow) / median(fast) over the seeds.
 
-    An unsolved run counts as infinitely slow, as in ``summarize``.
+    ``paired``: slow[i] and fast[i] ran on the same seed one after the other, so the seeds are resampled
+    together (a pair shares the machine's load at its time); otherwise each method's seeds independently.
+    ``cpu``: CPU seconds instead of wall seconds. An unsolved run counts as infinitely slow, as in ``summarize``.
     """
     gen = np.random.default_rng(0)
-    slow_s, fast_s = (np.array([r.seconds if r.seconds is not None else np.inf for r in rs]) for rs in (slow, fast))
+
+    def times(rs: list[Result]) -> np.ndarray:
+        return np.array([(r.cpu_seconds if cpu else r.seconds) if r.seconds is not None else np.inf for r in rs])
+
+    slow_s, fast_s = times(slow), times(fast)
+    if paired:
+        if slow_s.size != fast_s.size:
+            raise ValueError("paired runs need as many slow as fast runs")
+        idx = gen.integers(slow_s.size, size=(num_resamples, slow_s.size))
+        slow_b, fast_b = slow_s[idx], fast_s[idx]
+    else:
+        slow_b, fast_b = gen.choice(slow_s, (num_resamples, slow_s.size)), gen.choice(fast_s, (num_resamples, fast_s.size))
     with np.errstate(invalid="ignore"):  # inf / inf: both medians unsolved
-        ratios = (np.median(gen.choice(slow_s, (num_resamples, slow_s.size)), axis=1)
-                  / np.median(gen.choice(fast_s, (num_resamples, fast_s.size)), axis=1))
+        ratios = np.median(slow_b, axis=1) / np.median(fast_b, axis=1)
     low, high = np.nanpercentile(ratios, [2.5, 97.5], method="inverted_cdf")  # no interpolation: inf stays inf
     return float(low), float(high)
 
@@ -202,7 +223,7 @@ def speedup_interval(slow: list[Result], fast: list[Result], num_resamples: int 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="seeds per method (default 10)")
-    parser.add_argument("--cap", type=float, default=60.0, help="seconds of training per run before giving up")
+    parser.add_argument("--cap", type=float, default=60.0, help="seconds of training per run before giving up (CPU seconds for SB3)")
     parser.add_argument("--skip-a2c", action="store_true", help="leave out A2C (the slowest baseline)")
     parser.add_argument("--only-ppo", action="store_true", help="only the two PPOs (course and SB3)")
     args = parser.parse_args(argv)
@@ -213,7 +234,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from . import notebook_code
 
-    nb = notebook_code.load()
+    nb = notebook_code.load(notebook_code.REINFORCE)
+    nb08 = notebook_code.load(notebook_code.PPO)
     seeds = list(range(args.seeds))
     print(f"CartPole-v1 time to solve (sampled policy, {EVAL_EPISODES}-episode average >= {SOLVED:g}), "
           f"{len(seeds)} seeds, training wall time, evaluations excluded; cap {args.cap:g} s per run", flush=True)
@@ -225,15 +247,23 @@ def main(argv: list[str] | None = None) -> None:
     if not args.only_ppo:
         medians["REINFORCE (notebook 03)"] = summarize("REINFORCE (notebook 03)", [run_reinforce(nb, s) for s in seeds])
         medians["one episode per update"] = summarize("one episode per update", [run_one_episode_loop(nb, s, args.cap) for s in seeds])
-    course_runs = [run_course_ppo(s) for s in seeds]
+    # Pair by pair: each seed's two runs one after the other, so both meet the machine's load of that moment.
+    course_runs, sb3_runs = [], []
+    for s in seeds:
+        course_runs.append(run_course_ppo(nb08, s))
+        sb3_runs.append(run_sb3("PPO", s, args.cap))
+        c, b = course_runs[-1], sb3_runs[-1]
+        print(f"  seed {s}: notebook 08 PPO " + (f"{c.seconds:.2f} s ({c.steps:,} steps)" if c.seconds else "not solved")
+              + ", SB3 PPO " + (f"{b.seconds:.2f} s ({b.steps:,} steps)" if b.seconds else "not solved"), flush=True)
     medians["course PPO (notebook 08)"] = summarize("course PPO (notebook 08)", course_runs)
-    sb3_runs = [run_sb3("PPO", s, args.cap) for s in seeds]
     medians["SB3 PPO (zoo)"] = summarize("SB3 PPO (zoo)", sb3_runs)
     course, course_cpu = medians["course PPO (notebook 08)"]
     sb3, sb3_cpu = medians["SB3 PPO (zoo)"]
-    low, high = speedup_interval(sb3_runs, course_runs)
-    print(f"course PPO speed-up over SB3 PPO (median time to solve, SB3 / course): {sb3 / course:.1f}x "
-          f"(95 % bootstrap interval over seeds {low:.1f}-{high:.1f}x; CPU time: {sb3_cpu / course_cpu:.1f}x)", flush=True)
+    low, high = speedup_interval(sb3_runs, course_runs, paired=True)
+    low_cpu, high_cpu = speedup_interval(sb3_runs, course_runs, paired=True, cpu=True)
+    print(f"course PPO (notebook 08's own code) speed-up over SB3 PPO (median time to solve, SB3 / course): "
+          f"{sb3 / course:.1f}x (95 % paired bootstrap interval over seeds {low:.1f}-{high:.1f}x); "
+          f"CPU time: {sb3_cpu / course_cpu:.1f}x ({low_cpu:.1f}-{high_cpu:.1f}x)", flush=True)
     if args.only_ppo:
         return
     if not args.skip_a2c:

@@ -17,7 +17,7 @@ Modules, one concern each:
 - ``warnings_policy``  in a Jupyter kernel, warnings print on stdout: Validate does not fail a test
                  cell because correct code warned (installed on import)
 - ``envs``       tiny environments with known dynamics (bandit, tabular MDP, short corridor, point mass)
-                 and CartPole-v1 for N copies in NumPy (``envs.cartpole_np``, notebook 08)
+                 and CartPole-v1 for N copies in NumPy (``envs.cartpole_np``, notebook 08's PPO)
 - ``exact``      exact values (V, Q, discounted visits) and policy gradients of tabular MDPs, by linear algebra (notebook 02)
 - ``corridor_exact``  the short corridor's value as a function of p = pi(right) (notebook 03)
 - ``rollout``    vectorized CartPole episodes as padded (T, N) ``RolloutBatch``es (notebook 03), and
@@ -38,11 +38,6 @@ Modules, one concern each:
 - ``natural``    reference forms of notebook 07's exercises (the KL of categoricals, the Fisher matrix,
                  the damped natural step, conjugate gradient) and Fisher-vector products, for notebooks
                  after 07 (07's answers: not imported at the top level)
-- ``ppo``        reference forms of notebook 08's exercises (GAE with termination vs truncation, the
-                 clipped surrogate, the k3 approximate KL) and the course's PPO on the NumPy CartPole,
-                 for the benchmark and notebooks after 08 (08's answers: not imported at the top level)
-- ``fastnn``     small networks at CPU speed for the course's PPO: a NumPy tanh layer and a NumPy
-                 forward pass for acting (notebook 08's twin in ``ppo``)
 - ``lm``         a tiny GRU language model, the digit-sum task with its verifiable reward, pre-training
                  and sampling (notebook 09)
 - ``policies``   reference softmax policy functions for notebooks after 01 (01's answers: not

@@ -24,3 +24,26 @@ def test_unsolved_runs_count_as_infinitely_slow():
     assert math.isinf(high) and low >= 4.0
     low, high = speedup_interval(_runs([4.0] * 5), _runs([None, None, None, 1.0, 1.0]))
     assert low == 0.0 and high <= 4.0
+
+
+def test_paired_interval_resamples_seeds_together():
+    # each pair shares its seed's load: the slow run is always 4x the fast one, so every paired resample gives 4
+    fast = _runs([1.0, 3.0, 0.5, 2.0, 1.5])
+    slow = _runs([4 * r.seconds for r in fast])
+    low, high = speedup_interval(slow, fast, paired=True)
+    assert math.isclose(low, 4.0) and math.isclose(high, 4.0)
+    unpaired_low, unpaired_high = speedup_interval(slow, fast)
+    assert unpaired_high - unpaired_low > 1.0
+
+
+def test_paired_interval_needs_one_pair_per_seed():
+    import pytest
+
+    with pytest.raises(ValueError):
+        speedup_interval(_runs([1.0, 2.0]), _runs([1.0]), paired=True)
+
+
+def test_cpu_interval_uses_cpu_seconds():
+    slow = [Result(10.0, 1000, cpu_seconds=4.0) for _ in range(5)]
+    fast = [Result(1.0, 1000, cpu_seconds=2.0) for _ in range(5)]
+    assert speedup_interval(slow, fast, paired=True, cpu=True) == (2.0, 2.0)

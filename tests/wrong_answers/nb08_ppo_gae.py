@@ -30,6 +30,7 @@ _KEEP = "gamma * lam * ~(terminated | truncated)"
 _CLIP_HEAD = '''def clipped_surrogate_loss(logp, logp_old, adv, clip_coef):
     """Minus the clipped surrogate."""
 '''
+_PROB_RATIO = "    ratio = torch.exp(logp) / torch.exp(logp_old)\n"
 _RATIO = "    ratio = torch.exp(logp - logp_old)\n    clipped = torch.clamp(ratio, 1.0 - clip_coef, 1.0 + clip_coef)\n"
 
 _KL_HEAD = '''def approx_kl(logp, logp_old):
@@ -160,6 +161,21 @@ WRONG_ANSWERS = [
         why="sums instead of averaging over the samples",
     ),
     WrongAnswer(
+        name="clip-ratio-of-probabilities",
+        answers={"clipped_surrogate_loss": _CLIP_HEAD + _PROB_RATIO
+                 + "    clipped = torch.clamp(ratio, 1.0 - clip_coef, 1.0 + clip_coef)\n"
+                 + "    return -torch.min(ratio * adv, clipped * adv).mean()\n"},
+        scores={"test_clipped_surrogate_loss_hidden": 0},
+        why="the ratio as a quotient of probabilities, not in log space (issue 23): right on moderate inputs, "
+            "0 / 0 once exp underflows (log-probabilities near -800 in float64, -120 in float32)",
+    ),
+    WrongAnswer(
+        name="kl-ratio-of-probabilities",
+        answers={"approx_kl": _KL_HEAD + _PROB_RATIO + "    return ((ratio - 1) - torch.log(ratio)).mean()\n"},
+        scores={"test_approx_kl_hidden": 0},
+        why="the ratio as a quotient of probabilities, not in log space (issue 23): nan once exp underflows",
+    ),
+    WrongAnswer(
         name="concept-wrong-letters",
         answers={"concept_clip": 'ANSWER_clip = "c"\n',
                  "concept_lambda": 'ANSWER_lambda = "c"\n',
@@ -226,14 +242,17 @@ CORRECT_ANSWERS = [
             weight = weight * gamma * lam * (~done[k])
     return adv.numpy()
 ''',
-            "clipped_surrogate_loss": _CLIP_HEAD + '''    ratio = torch.exp(logp) / torch.exp(logp_old)
-    return -torch.mean(torch.min(ratio * adv, torch.clip(ratio, 1 - clip_coef, 1 + clip_coef) * adv))
+            "clipped_surrogate_loss": _CLIP_HEAD + '''    import math
+    log_ratio = logp - logp_old
+    log_clipped = torch.clamp(log_ratio, math.log(1 - clip_coef), math.log(1 + clip_coef))
+    return -torch.mean(torch.min(log_ratio.exp() * adv, log_clipped.exp() * adv))
 ''',
-            "approx_kl": _KL_HEAD + '''    ratio = torch.exp(logp) / torch.exp(logp_old)
-    return ((ratio - 1) - torch.log(ratio)).mean()
+            "approx_kl": _KL_HEAD + '''    log_ratio = logp - logp_old
+    return torch.mean(log_ratio.exp() - 1 - log_ratio)
 ''',
         },
-        why="torch and the O(T^2) sum of discounted TD errors, a warning on stderr; ratios of probabilities",
+        why="torch and the O(T^2) sum of discounted TD errors, next_val times (1 - terminated), a warning on stderr; "
+            "the ratio clipped in log space",
     ),
     WrongAnswer(
         name="correct-letters-upper-case",
