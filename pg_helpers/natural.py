@@ -5,8 +5,8 @@ Introduced in notebook 07 (the natural gradient, toward TRPO), where students wr
 notebook 07 must not import this module (``grading/integrity.py`` flags its use there).
 Notebook 08 (PPO) builds on the KL of categoricals and on conjugate gradient.
 
-Notation: theta a flat (d,) parameter vector; g the policy gradient (d,); F the Fisher matrix (d, d);
-delta the KL budget of a step.
+Notation (the README's table): theta a flat (d,) parameter vector; g the policy gradient (d,); F the Fisher
+matrix (d, d); ``delta`` the KL budget δ_KL of a step; ``damping`` the ξ added to F's diagonal.
 """
 
 from __future__ import annotations
@@ -44,14 +44,19 @@ def fisher_matrix(logits_fn: Callable[[torch.Tensor], torch.Tensor], theta: torc
 def natural_step(g: torch.Tensor, fisher: torch.Tensor, delta: float, damping: float = 1e-3) -> torch.Tensor:
     """The step alpha x with x solving (F + damping I) x = g and alpha = sqrt(2 delta / g^T x); notebook 07.
 
-    ``g``: (d,) gradient; ``fisher``: (d, d); ``delta``: the KL budget (> 0). Returns (d,): the
-    largest step along the natural gradient whose quadratic KL estimate 1/2 s^T (F + damping I) s is delta.
+    ``g``: (d,) gradient; ``fisher``: (d, d); ``delta``: the KL budget δ_KL (> 0); ``damping``: ξ >= 0.
+    Returns (d,): the largest step along the natural gradient whose quadratic KL estimate
+    1/2 s^T (F + damping I) s is delta. The step does not shrink with g (rescaling g changes nothing);
+    when g^T x = 0 (g = 0, a stationary point) it is the zero step, never nan.
     """
     if delta <= 0:
         raise ValueError(f"delta must be positive, got {delta!r}")
     eye = torch.eye(fisher.shape[0], dtype=fisher.dtype)
     x = torch.linalg.solve(fisher + damping * eye, g)
-    return torch.sqrt(2 * delta / (g @ x)) * x
+    gx = g @ x
+    if gx <= 0:
+        return torch.zeros_like(g)  # sqrt(2 delta / 0) * 0 would be nan
+    return torch.sqrt(2 * delta / gx) * x
 
 
 def conjugate_gradient(Avp: Callable[[torch.Tensor], torch.Tensor], b: torch.Tensor, num_iters: int = 10,

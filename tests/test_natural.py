@@ -65,6 +65,18 @@ def test_natural_step_with_singular_fisher_needs_damping():
         natural_step(g, F, delta=0.0)
 
 
+@pytest.mark.parametrize("dtype", [torch.float64, torch.float32])
+def test_natural_step_at_g_zero_is_the_zero_step(dtype):
+    step = natural_step(torch.zeros(3, dtype=dtype), torch.eye(3, dtype=dtype), delta=0.01)
+    assert step.dtype == dtype and torch.equal(step, torch.zeros(3, dtype=dtype))
+
+
+def test_natural_step_does_not_shrink_with_g():
+    F = torch.tensor([[4.0, 0.0], [0.0, 1.0]], dtype=F64)
+    g = torch.tensor([2.0, 2.0], dtype=F64)
+    assert torch.allclose(natural_step(1e-12 * g, F, 0.5), natural_step(g, F, 0.5), rtol=1e-9, atol=0)
+
+
 def test_conjugate_gradient_solves_in_d_iterations_and_stops_at_zero_residual():
     A = torch.tensor([[4.0, 1.0], [1.0, 3.0]], dtype=F64)
     calls = []

@@ -3,7 +3,10 @@
 Test cells not named in ``scores`` get full marks. The four exercises are tested independently of
 each other (the tests of ``natural_step`` and ``conjugate_gradient`` give them their own matrices),
 so a mistake costs only its own TODO's cells; the given cells that use a wrong answer may fail, which
-costs nothing. Every mistake on a TODO's central point loses that TODO's visible point too.
+costs nothing. Every mistake on a TODO's central point loses that TODO's visible point too, and its hidden
+points on their own; a broken promise of a docstring (a gradient into both arguments, log space at
+log-probabilities below -745 in float64 and -103 in float32, the zero step at g = 0, one product per CG
+iteration) loses at least the hidden points.
 """
 
 from . import WrongAnswer
@@ -224,6 +227,95 @@ WRONG_ANSWERS = [
         why="returns the residual instead of the solution",
     ),
     WrongAnswer(
+        name="kl-detached-p",
+        answers={"categorical_kl": _KL_HEAD + '''    logp = torch.log_softmax(logits_p, dim=-1).detach()  # "p is the old policy, a constant"
+    logq = torch.log_softmax(logits_q, dim=-1)
+    return (logp.exp() * (logp - logq)).sum(dim=-1)
+'''},
+        scores={"test_categorical_kl_hidden": 0},
+        why="detaches logits_p: right values, but no gradient reaches the first argument, which the docstring promises",
+    ),
+    WrongAnswer(
+        name="kl-probability-ratio",
+        answers={"categorical_kl": _KL_HEAD + '''    p = torch.softmax(logits_p, dim=-1)
+    q = torch.softmax(logits_q, dim=-1)
+    return (p * torch.log(p / q)).sum(dim=-1)
+'''},
+        scores=_KL,
+        why="a ratio of probabilities instead of a difference of log-probabilities: 0 * log(0) = nan once exp underflows",
+    ),
+    WrongAnswer(
+        name="kl-xlogy-of-probs",
+        answers={"categorical_kl": _KL_HEAD + '''    p = torch.softmax(logits_p, dim=-1)
+    q = torch.softmax(logits_q, dim=-1)
+    return (torch.xlogy(p, p) - torch.xlogy(p, q)).sum(dim=-1)
+'''},
+        scores=_KL,
+        why="xlogy makes p = 0 safe but not q = 0: inf where q's probability underflows and the KL is finite",
+    ),
+    WrongAnswer(
+        name="kl-clamped-log",
+        answers={"categorical_kl": _KL_HEAD + '''    p = torch.softmax(logits_p, dim=-1)
+    q = torch.softmax(logits_q, dim=-1)
+    return (p * (torch.log(p.clamp_min(1e-30)) - torch.log(q.clamp_min(1e-30)))).sum(dim=-1)
+'''},
+        scores=_KL,
+        why="clamps the probabilities before the log: finite, but log q is -69 where it should be -800",
+    ),
+    WrongAnswer(
+        name="kl-torch-distributions",
+        answers={"categorical_kl": _KL_HEAD + '''    p = torch.distributions.Categorical(logits=logits_p)
+    q = torch.distributions.Categorical(logits=logits_q)
+    return torch.distributions.kl_divergence(p, q)
+'''},
+        scores=_KL,
+        why="torch.distributions' KL sets inf wherever q's probability underflows to 0, though the KL is finite",
+    ),
+    WrongAnswer(
+        name="fisher-log-of-softmax",
+        answers={"fisher_matrix": '''def fisher_matrix(logits_fn, theta):
+    """Fisher matrix, averaged over states, with log(softmax)."""
+    theta = theta.detach()
+    log_probs_fn = lambda th: torch.log(torch.softmax(logits_fn(th), dim=-1))
+    score = torch.autograd.functional.jacobian(log_probs_fn, theta)  # (B, A, d)
+    probs = torch.softmax(logits_fn(theta), dim=-1)
+    return torch.einsum("ba,bad,bae->de", probs, score, score) / probs.shape[0]
+'''},
+        scores={"test_fisher_matrix_hidden": 0},
+        why="scores from log(softmax): right for moderate logits, nan (0 * inf) once a probability underflows to 0",
+    ),
+    WrongAnswer(
+        name="step-no-guard",
+        answers={"natural_step": _STEP_HEAD + '''    x = torch.linalg.solve(fisher + damping * eye, g)
+    return torch.sqrt(2 * delta / (g @ x)) * x
+'''},
+        scores={"test_natural_step_hidden": 0},
+        why="no guard for g = 0: sqrt(2 delta / 0) * 0 = nan where the docstring promises the zero step",
+    ),
+    WrongAnswer(
+        name="step-guard-on-small-g",
+        answers={"natural_step": _STEP_HEAD + '''    if g.norm() < 1e-6:  # "a small gradient means we are done"
+        return torch.zeros_like(g)
+    x = torch.linalg.solve(fisher + damping * eye, g)
+    return torch.sqrt(2 * delta / (g @ x)) * x
+'''},
+        scores={"test_natural_step_hidden": 0},
+        why="treats a small nonzero g as zero: a fixed-KL step does not shrink with g, so 1e-12 g must give g's step",
+    ),
+    WrongAnswer(
+        name="cg-recomputes-residual",
+        answers={"conjugate_gradient": _cg(_CG_STOP + '''        Ap = Avp(p)
+        alpha = rr / (p @ Ap)
+        x = x + alpha * p
+        r = b - Avp(x)  # the true residual, at the cost of a second product
+        rr_new = r @ r
+        p = r + (rr_new / rr) * p
+        rr = rr_new
+''')},
+        scores=_CG,
+        why="recomputes r = b - A x with a second product per iteration: twice the Fisher-vector products promised",
+    ),
+    WrongAnswer(
         name="concept-wrong-letters",
         answers={"concept_fisher_metric": 'ANSWER_fisher_metric = "c"\n',
                  "concept_damping": 'ANSWER_damping = "a"\n',
@@ -245,7 +337,7 @@ CORRECT_ANSWERS = [
         answers={
             "categorical_kl": _KL_HEAD + '''    p = torch.distributions.Categorical(logits=logits_p)
     q = torch.distributions.Categorical(logits=logits_q)
-    return torch.distributions.kl_divergence(p, q)
+    return (p.probs * (p.logits - q.logits)).sum(dim=-1)  # .logits are normalised log-probabilities
 ''',
             "fisher_matrix": _FISHER_HEAD + '''    score = torch.func.jacrev(log_probs_fn)(theta)  # (B, A, d)
     weighted = score * log_probs_fn(theta).exp().detach()[..., None]
@@ -254,10 +346,10 @@ CORRECT_ANSWERS = [
             "natural_step": _STEP_HEAD + '''    A = fisher + damping * eye
     x = torch.cholesky_solve(g[:, None], torch.linalg.cholesky(A))[:, 0]
     alpha = torch.sqrt(2 * delta / (x @ A @ x))
-    return alpha * x
+    return torch.nan_to_num(alpha * x)  # g = 0: inf * 0 = nan becomes the zero step
 ''',
         },
-        why="torch.distributions' KL, torch.func.jacrev, a Cholesky solve and x^T A x for g^T x",
+        why="torch.distributions' normalised logits, torch.func.jacrev, a Cholesky solve with x^T A x for g^T x and nan_to_num",
     ),
     WrongAnswer(
         name="correct-loops-and-inverse",
@@ -275,11 +367,24 @@ CORRECT_ANSWERS = [
             F = F + logp[b, a].exp().detach() * torch.outer(score, score)
     return F / logp.shape[0]
 ''',
-            "natural_step": _STEP_HEAD + '''    x = torch.linalg.inv(fisher + damping * eye) @ g
+            "natural_step": _STEP_HEAD + '''    if not g.any():
+        return torch.zeros_like(g)
+    x = torch.linalg.inv(fisher + damping * eye) @ g
     return (2 * delta / torch.dot(g, x)) ** 0.5 * x
 ''',
         },
-        why="a hand-written log-softmax with F.kl_div, Python loops with autograd.grad, an explicit inverse",
+        why="a hand-written log-softmax with F.kl_div, Python loops with autograd.grad, an explicit inverse behind a g = 0 test",
+    ),
+    WrongAnswer(
+        name="correct-step-scale-free",
+        answers={"natural_step": _STEP_HEAD + '''    scale = g.abs().max()
+    if scale == 0:
+        return torch.zeros_like(g)
+    u = g / scale  # the step does not depend on g's scale: solve with a unit-size right-hand side
+    x = torch.linalg.solve(fisher + damping * eye, u)
+    return torch.sqrt(2 * delta / (u @ x)) * x
+'''},
+        why="g rescaled to unit size before the solve (no underflow of g^T x for tiny g), g = 0 tested first",
     ),
     WrongAnswer(
         name="correct-cg-while-loop",
