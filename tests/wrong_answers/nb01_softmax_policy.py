@@ -94,6 +94,27 @@ WRONG_ANSWERS = [
         scores={"test_log_softmax": 0, "test_log_softmax_hidden": 0},
         why="one maximum for the whole batch: the row [0, 0] of [[0, 0], [1000, 0]] becomes log(0)",
     ),
+    WrongAnswer(
+        name="softmax-keeps-float32",
+        answers={"softmax": (
+            "def softmax(z):\n"
+            "    z = np.asarray(z)  # no dtype: float32 logits stay float32\n"
+            "    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
+            "    return e / e.sum(axis=-1, keepdims=True)\n"
+        )},
+        scores={"test_softmax_hidden": 0},
+        why="stable, but float32 logits give float32 probabilities where the docstring promises float64 "
+            "(the visible test passes float64 logits; the hidden test passes float32 ones)",
+    ),
+    WrongAnswer(
+        name="log-softmax-epsilon",
+        answers={"log_softmax": (
+            "def log_softmax(z):\n"
+            "    return np.log(softmax(z) + 1e-12)  # finite, but -27.6 where the answer is -1000\n"
+        )},
+        scores={"test_log_softmax": 0, "test_log_softmax_hidden": 0},
+        why="log(softmax + eps): finite everywhere, but wrong wherever a probability underflows",
+    ),
     # ---- temperature_softmax
     WrongAnswer(
         name="temperature-multiplies",
