@@ -162,8 +162,9 @@ WRONG_ANSWERS = [
                  _TLP: "def trajectory_log_prob(logits, obs, act):\n"
                  + "    log_pi = torch.log(torch.softmax(logits, dim=1))\n"
                  + "    return log_pi[torch.as_tensor(np.asarray(obs)), torch.as_tensor(np.asarray(act))].sum()\n"},
-        scores={**_both(_SFG), f"test_{_TLP}": 0},
-        why="softmax without the max subtracted (nan at ±1000), log(softmax(...)) (-inf at ±1000; the hidden cases have moderate logits)",
+        scores={**_both(_SFG), **_both(_TLP)},
+        why="softmax without the max subtracted (nan at ±1000), log(softmax(...)) (-inf at ±1000, in the visible test and "
+            "in the hidden one, float64 and float32)",
     ),
     WrongAnswer(
         name="sum-mean-confusions",
