@@ -135,6 +135,39 @@ def all_completions(length: int, vocab: int) -> torch.Tensor:
     return torch.stack([g.reshape(-1) for g in grids], dim=1)
 
 
+def every_completion() -> torch.Tensor:
+    """(341, T) every completion the sampler can write: T tokens padded with EOS after the first EOS (notebook 09).
+
+    The empty completion (EOS first), 1 to MAX_DIGITS digits closed by EOS, and the MAX_LEN-digit strings that
+    never close: 1 + 4 + 16 + 64 + 256 = 341 rows.
+    """
+    every = all_completions(MAX_LEN, VOCAB)
+    return every[(completion_mask(every) | (every == EOS)).all(dim=1)]
+
+
+def digit_sum_distribution(model: TinyLM) -> torch.Tensor:
+    """(NUM_TARGETS, MAX_DIGITS * (NUM_DIGITS - 1) + 1) exact P(the completion is closed, has a digit and its
+    digits sum to s | target x), row x, column s, by listing every completion (notebook 09).
+
+    Row x's entry s = x is the exact expected reward of the prompt x; a row sums to less than 1 by the
+    probability of the completions that earn nothing whatever the target (no digit, or never closed).
+    """
+    every = every_completion()  # (341, T)
+    mask = completion_mask(every)
+    digits = mask & (every != EOS)
+    closed = (mask & (every == EOS)).any(dim=1) & digits.any(dim=1)
+    total = torch.where(digits, every, torch.zeros_like(every)).sum(dim=1)  # (341,) the digit sum
+    total = torch.where(closed, total, torch.zeros_like(total))  # never closed: earns nothing (its row is zeroed below)
+    onehot = torch.nn.functional.one_hot(total, MAX_DIGITS * (NUM_DIGITS - 1) + 1).double() * closed[:, None]
+    rows = []
+    with torch.no_grad():
+        for x in range(NUM_TARGETS):
+            logits = model(torch.full((len(every),), x), every).double()
+            logp = torch.log_softmax(logits, dim=-1).gather(-1, every[..., None])[..., 0]
+            rows.append(torch.where(mask, logp, torch.zeros_like(logp)).sum(dim=1).exp() @ onehot)
+    return torch.stack(rows)
+
+
 def decode(tokens: torch.Tensor, mask: torch.Tensor) -> list[str]:
     """Completions as strings, e.g. '213.' (the dot is EOS) (notebook 09)."""
     return ["".join("." if int(t) == EOS else str(int(t)) for t, m in zip(row, mrow) if m)

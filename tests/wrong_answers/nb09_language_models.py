@@ -2,16 +2,16 @@
 
 Test cells not named in ``scores`` get full marks. No test cell of notebook 09 calls another TODO's
 function, so each mistake costs only its own TODO's tests; every mistake on a TODO's central point
-loses that TODO's visible point too.
+loses that TODO's visible point too, and its hidden points on their own (issue 23): each promise a
+docstring makes (padding holding inf or nan, log-probabilities far below where exp underflows, in float32
+and float64, a gradient into the argument said to carry one and none out of a weight, the population
+std) has a hidden case, and the mistakes that break one are listed here.
 """
 
 from . import WrongAnswer
 
 _LOGP = '''def completion_log_probs(logits, tokens, mask):
     """Log-probability of each completion."""
-'''
-_RF = '''def sequence_reinforce_loss(seq_logp, adv):
-    """REINFORCE loss, one weight per sequence."""
 '''
 _RLOO = '''def rloo_advantages(rew):
     """Leave-one-out advantages."""
@@ -22,11 +22,8 @@ _GRPO = '''def group_advantages(rew, scale_by_std=True, eps=1e-6):
 _AGG = '''def aggregate_loss(token_loss, mask, mode):
     """Average a per-token loss."""
 '''
-_CLIP = '''def clipped_token_loss(logp, logp_old, adv, clip_eps=0.2):
-    """Per-token clipped surrogate loss."""
-'''
-_K3 = '''def k3_kl(logp, logp_ref, mask):
-    """Per-token k3 estimate of the KL."""
+_KL = '''def kl_penalised_reward(rew, logp, logp_ref, mask, beta):
+    """The reward with the KL penalty in it."""
 '''
 
 
@@ -55,38 +52,42 @@ WRONG_ANSWERS = [
     WrongAnswer(
         name="logp-mean",
         answers={"completion_log_probs": _LOGP + '''    logp = torch.log_softmax(logits, dim=-1).gather(-1, tokens[..., None])[..., 0]
-    return (logp * mask).sum(dim=-1) / mask.sum(dim=-1)
+    return torch.where(mask, logp, torch.zeros_like(logp)).sum(dim=-1) / mask.sum(dim=-1)
 '''},
         scores=_both("completion_log_probs"),
         why="the mean over tokens, not the sum: not the log-probability of the sequence",
     ),
     WrongAnswer(
         name="logp-raw-logits",
-        answers={"completion_log_probs": _LOGP + '''    return (logits.gather(-1, tokens[..., None])[..., 0] * mask).sum(dim=-1)
+        answers={"completion_log_probs": _LOGP + '''    picked = logits.gather(-1, tokens[..., None])[..., 0]
+    return torch.where(mask, picked, torch.zeros_like(picked)).sum(dim=-1)
 '''},
         scores=_both("completion_log_probs"),
         why="sums the raw logits, without log_softmax",
     ),
     WrongAnswer(
-        name="reinforce-sign",
-        answers={"sequence_reinforce_loss": _RF + '''    return (seq_logp * adv.detach()).mean()
+        name="logp-multiply-mask",
+        answers={"completion_log_probs": _LOGP + '''    logp = torch.log_softmax(logits, dim=-1).gather(-1, tokens[..., None])[..., 0]
+    return (logp * mask).sum(dim=-1)
 '''},
-        scores=_both("sequence_reinforce_loss"),
-        why="the objective, not minus it: gradient descent then lowers the reward",
+        scores=_both("completion_log_probs"),
+        why="masks by multiplying: nan or inf on the padding gives nan * 0 = nan",
     ),
     WrongAnswer(
-        name="reinforce-sum",
-        answers={"sequence_reinforce_loss": _RF + '''    return -(seq_logp * adv.detach()).sum()
+        name="logp-log-of-softmax",
+        answers={"completion_log_probs": _LOGP + '''    logp = torch.log(torch.softmax(logits, dim=-1)).gather(-1, tokens[..., None])[..., 0]
+    return torch.where(mask, logp, torch.zeros_like(logp)).sum(dim=-1)
 '''},
-        scores=_both("sequence_reinforce_loss"),
-        why="the sum over sequences, not the mean: the step grows with the batch",
+        scores=_both("completion_log_probs"),
+        why="the log of softmax: -inf once a token's probability underflows",
     ),
     WrongAnswer(
-        name="reinforce-no-detach",
-        answers={"sequence_reinforce_loss": _RF + '''    return -(seq_logp * adv).mean()
+        name="logp-detached",
+        answers={"completion_log_probs": _LOGP + '''    logp = torch.log_softmax(logits.detach(), dim=-1).gather(-1, tokens[..., None])[..., 0]
+    return torch.where(mask, logp, torch.zeros_like(logp)).sum(dim=-1)
 '''},
-        scores={"test_sequence_reinforce_loss": 0},
-        why="the advantages carry a gradient (only the visible test hands in advantages that require one)",
+        scores=_both("completion_log_probs"),
+        why="detaches the logits: no gradient reaches the model",
     ),
     WrongAnswer(
         name="rloo-mean-of-all",
@@ -111,7 +112,7 @@ WRONG_ANSWERS = [
     ),
     WrongAnswer(
         name="grpo-ignores-switch",
-        answers={"group_advantages": _GRPO + '''    return (rew - rew.mean(dim=1, keepdim=True)) / (rew.std(dim=1, unbiased=False, keepdim=True) + eps)
+        answers={"group_advantages": _GRPO + '''    return (rew - rew.mean(dim=1, keepdim=True)) / (rew.std(dim=1, correction=0, keepdim=True) + eps)
 '''},
         scores=_both("group_advantages"),
         why="always divides by the std, whatever scale_by_std says",
@@ -120,7 +121,7 @@ WRONG_ANSWERS = [
         name="grpo-no-eps",
         answers={"group_advantages": _GRPO + '''    adv = rew - rew.mean(dim=1, keepdim=True)
     if scale_by_std:
-        adv = adv / rew.std(dim=1, unbiased=False, keepdim=True)
+        adv = adv / rew.std(dim=1, correction=0, keepdim=True)
     return adv
 '''},
         scores=_both("group_advantages"),
@@ -130,7 +131,7 @@ WRONG_ANSWERS = [
         name="grpo-batch-std",
         answers={"group_advantages": _GRPO + '''    adv = rew - rew.mean(dim=1, keepdim=True)
     if scale_by_std:
-        adv = adv / (rew.std(unbiased=False) + eps)
+        adv = adv / (rew.std(correction=0) + eps)
     return adv
 '''},
         scores=_both("group_advantages"),
@@ -140,11 +141,21 @@ WRONG_ANSWERS = [
         name="grpo-batch-mean",
         answers={"group_advantages": _GRPO + '''    adv = rew - rew.mean()
     if scale_by_std:
-        adv = adv / (rew.std(dim=1, unbiased=False, keepdim=True) + eps)
+        adv = adv / (rew.std(dim=1, correction=0, keepdim=True) + eps)
     return adv
 '''},
         scores=_both("group_advantages"),
         why="subtracts the whole batch's mean, not each group's",
+    ),
+    WrongAnswer(
+        name="grpo-unbiased-std",
+        answers={"group_advantages": _GRPO + '''    adv = rew - rew.mean(dim=1, keepdim=True)
+    if scale_by_std:
+        adv = adv / (rew.std(dim=1, keepdim=True) + eps)
+    return adv
+'''},
+        scores=_both("group_advantages"),
+        why="torch's default std divides by k - 1: the text names the population std",
     ),
     WrongAnswer(
         name="agg-no-mask",
@@ -159,7 +170,7 @@ WRONG_ANSWERS = [
     ),
     WrongAnswer(
         name="agg-sequence-is-token",
-        answers={"aggregate_loss": _AGG + '''    masked = token_loss * mask
+        answers={"aggregate_loss": _AGG + '''    masked = torch.where(mask, token_loss, torch.zeros_like(token_loss))
     if mode in ("sequence", "token"):
         return masked.sum() / mask.sum()
     return masked.sum() / mask.numel()
@@ -169,7 +180,7 @@ WRONG_ANSWERS = [
     ),
     WrongAnswer(
         name="agg-constant-over-n",
-        answers={"aggregate_loss": _AGG + '''    masked = token_loss * mask
+        answers={"aggregate_loss": _AGG + '''    masked = torch.where(mask, token_loss, torch.zeros_like(token_loss))
     if mode == "sequence":
         return (masked.sum(dim=1) / mask.sum(dim=1)).mean()
     if mode == "token":
@@ -180,66 +191,76 @@ WRONG_ANSWERS = [
         why='"constant" divides by N, not N * T',
     ),
     WrongAnswer(
-        name="clip-no-min",
-        answers={"clipped_token_loss": _CLIP + '''    ratio = torch.exp(logp - logp_old)
-    return -ratio.clamp(1 - clip_eps, 1 + clip_eps) * adv[:, None]
+        name="agg-multiply-mask",
+        answers={"aggregate_loss": _AGG + '''    masked = token_loss * mask
+    if mode == "sequence":
+        return (masked.sum(dim=1) / mask.sum(dim=1)).mean()
+    if mode == "token":
+        return masked.sum() / mask.sum()
+    return masked.sum() / mask.numel()
 '''},
-        scores=_both("clipped_token_loss"),
-        why="clips without the pessimistic min",
+        scores=_both("aggregate_loss"),
+        why="masks by multiplying: nan or inf on the padding gives nan * 0 = nan",
     ),
     WrongAnswer(
-        name="clip-missing",
-        answers={"clipped_token_loss": _CLIP + '''    return -torch.exp(logp - logp_old) * adv[:, None]
+        name="agg-detached",
+        answers={"aggregate_loss": _AGG + '''    masked = torch.where(mask, token_loss.detach(), torch.zeros_like(token_loss))
+    if mode == "sequence":
+        return (masked.sum(dim=1) / mask.sum(dim=1)).mean()
+    if mode == "token":
+        return masked.sum() / mask.sum()
+    return masked.sum() / mask.numel()
 '''},
-        scores=_both("clipped_token_loss"),
-        why="the ratio is never clipped",
+        scores={"test_aggregate_loss_hidden": 0},
+        why="detaches the per-token loss: nothing reaches the policy (the visible test has no backward pass)",
     ),
     WrongAnswer(
-        name="clip-max",
-        answers={"clipped_token_loss": _CLIP + '''    ratio = torch.exp(logp - logp_old)
-    return -torch.maximum(ratio * adv[:, None], ratio.clamp(1 - clip_eps, 1 + clip_eps) * adv[:, None])
+        name="kl-reward-k3",
+        answers={"kl_penalised_reward": _KL + '''    u = torch.where(mask, logp_ref - logp.detach(), torch.zeros_like(logp_ref))
+    return rew - beta * (torch.exp(u) - 1 - u).sum(dim=-1)
 '''},
-        scores=_both("clipped_token_loss"),
-        why="max instead of min: the optimistic bound",
+        scores=_both("kl_penalised_reward"),
+        why="k3 in the reward: an unbiased value, but its score-function gradient is not the KL's",
     ),
     WrongAnswer(
-        name="clip-ratio-of-logs",
-        answers={"clipped_token_loss": _CLIP + '''    ratio = logp / logp_old
-    return -torch.minimum(ratio * adv[:, None], ratio.clamp(1 - clip_eps, 1 + clip_eps) * adv[:, None])
+        name="kl-reward-sign",
+        answers={"kl_penalised_reward": _KL + '''    k1 = torch.where(mask, logp.detach() - logp_ref, torch.zeros_like(logp_ref))
+    return rew + beta * k1.sum(dim=-1)
 '''},
-        scores=_both("clipped_token_loss"),
-        why="divides the log-probabilities instead of exponentiating their difference",
+        scores=_both("kl_penalised_reward"),
+        why="adds the penalty: rewards moving away from pi_ref",
     ),
     WrongAnswer(
-        name="k3-is-k1",
-        answers={"k3_kl": _K3 + '''    return torch.where(mask, logp - logp_ref, torch.zeros_like(logp))
+        name="kl-reward-mean-over-tokens",
+        answers={"kl_penalised_reward": _KL + '''    k1 = torch.where(mask, logp.detach() - logp_ref, torch.zeros_like(logp_ref))
+    return rew - beta * k1.sum(dim=-1) / mask.sum(dim=-1)
 '''},
-        scores=_both("k3_kl"),
-        why="k1 = log pi - log pi_ref: unbiased but negative on some samples",
+        scores=_both("kl_penalised_reward"),
+        why="averages the log-ratios over tokens: not the KL of the completion",
     ),
     WrongAnswer(
-        name="k3-sign",
-        answers={"k3_kl": _K3 + '''    u = logp - logp_ref
-    return torch.where(mask, torch.exp(u) - 1 - u, torch.zeros_like(u))
+        name="kl-reward-not-detached",
+        answers={"kl_penalised_reward": _KL + '''    k1 = torch.where(mask, logp - logp_ref, torch.zeros_like(logp_ref))
+    return rew - beta * k1.sum(dim=-1)
 '''},
-        scores=_both("k3_kl"),
-        why="u = log pi - log pi_ref: estimates the other KL, not KL(pi || pi_ref)",
+        scores=_both("kl_penalised_reward"),
+        why="the weight carries logp's gradient",
     ),
     WrongAnswer(
-        name="k3-no-mask",
-        answers={"k3_kl": _K3 + '''    u = logp_ref - logp
-    return torch.exp(u) - 1 - u
+        name="kl-reward-multiply-mask",
+        answers={"kl_penalised_reward": _KL + '''    return rew - beta * ((logp.detach() - logp_ref) * mask).sum(dim=-1)
 '''},
-        scores=_both("k3_kl"),
-        why="the padding gets a KL",
+        scores=_both("kl_penalised_reward"),
+        why="masks by multiplying: nan or inf on the padding gives nan * 0 = nan",
     ),
     WrongAnswer(
-        name="k3-is-k2",
-        answers={"k3_kl": _K3 + '''    u = logp_ref - logp
-    return torch.where(mask, 0.5 * u ** 2, torch.zeros_like(u))
+        name="kl-reward-probability-ratio",
+        answers={"kl_penalised_reward": _KL + '''    ratio = torch.exp(logp.detach()) / torch.exp(logp_ref)
+    k1 = torch.where(mask, torch.log(ratio), torch.zeros_like(logp_ref))
+    return rew - beta * k1.sum(dim=-1)
 '''},
-        scores=_both("k3_kl"),
-        why="k2 = u^2 / 2: biased",
+        scores={"test_kl_penalised_reward_hidden": 0},
+        why="a ratio of probabilities: 0/0 = nan once the log-probabilities fall below where exp underflows",
     ),
     _concept("loo_baseline", "b"),
     _concept("kl_keeps", "a"),
@@ -250,29 +271,30 @@ CORRECT_ANSWERS = [
     WrongAnswer(
         name="correct-distributions-and-formulas",
         answers={
-            "completion_log_probs": _LOGP + '''    return (torch.distributions.Categorical(logits=logits).log_prob(tokens) * mask).sum(-1)
-''',
-            "sequence_reinforce_loss": _RF + '''    with torch.no_grad():
-        weight = adv.clone()
-    return -torch.sum(weight * seq_logp) / len(seq_logp)
+            "completion_log_probs": _LOGP + '''    safe = torch.where(mask[..., None], logits, torch.zeros_like(logits))  # Categorical refuses nan logits
+    logp = torch.distributions.Categorical(logits=safe).log_prob(tokens)
+    return logp.masked_fill(~mask, 0.0).sum(-1)
 ''',
             "rloo_advantages": _RLOO + '''    k = rew.shape[1]
     return k / (k - 1) * (rew - rew.mean(dim=1, keepdim=True))
 ''',
             "group_advantages": _GRPO + '''    centred = rew - rew.mean(dim=1, keepdim=True)
-    return centred / (rew.std(dim=1, keepdim=True) + eps) if scale_by_std else centred
+    return centred / (rew.var(dim=1, unbiased=False, keepdim=True).sqrt() + eps) if scale_by_std else centred
 ''',
-            "clipped_token_loss": _CLIP + '''    ratio = (logp - logp_old).exp()
-    a = adv[:, None]
-    return torch.where(a >= 0, -torch.clamp(ratio, max=1 + clip_eps) * a, -torch.clamp(ratio, min=1 - clip_eps) * a)
+            "aggregate_loss": _AGG + '''    masked = token_loss.masked_fill(~mask, 0.0)
+    per_token = {"sequence": None, "token": mask.sum(), "constant": mask.numel()}[mode]
+    if per_token is None:
+        return (masked.sum(dim=1) / mask.sum(dim=1)).mean()
+    return masked.sum() / per_token
 ''',
-            "k3_kl": _K3 + '''    ratio = torch.exp(logp_ref - logp)
-    return (ratio - 1 - torch.log(ratio)) * mask
+            "kl_penalised_reward": _KL + '''    with torch.no_grad():
+        log_ratio = (logp - logp_ref).masked_fill(~mask, 0.0)
+        return rew - beta * log_ratio.sum(dim=-1)
 ''',
             "concept_loo_baseline": 'ANSWER_loo_baseline = "C"\n',
         },
-        why="torch.distributions, no_grad instead of detach, RLOO as k/(k-1) times the centred reward, "
-            "the unbiased std, the clip as two one-sided clamps, k3 from the ratio, an upper-case letter",
+        why="torch.distributions on safe logits, masked_fill, RLOO as k/(k-1) times the centred reward, "
+            "the population std as the root of the biased variance, no_grad instead of detach, an upper-case letter",
     ),
     WrongAnswer(
         name="correct-loops",
@@ -315,10 +337,16 @@ CORRECT_ANSWERS = [
         return total / count
     return total / (token_loss.shape[0] * token_loss.shape[1])
 ''',
-            "k3_kl": _K3 + '''    u = logp_ref - logp
-    return torch.where(mask, torch.expm1(u) - u, torch.zeros_like(u))
+            "kl_penalised_reward": _KL + '''    out = []
+    for i in range(rew.shape[0]):
+        total = 0.0
+        for t in range(mask.shape[1]):
+            if mask[i, t]:
+                total += float(logp[i, t]) - float(logp_ref[i, t])
+        out.append(float(rew[i]) - beta * total)
+    return torch.tensor(out, dtype=logp.dtype)
 ''',
         },
-        why="loops over sequences, tokens and groups; expm1",
+        why="loops over sequences, tokens and groups; the penalised reward built from Python floats",
     ),
 ]
