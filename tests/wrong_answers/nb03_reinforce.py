@@ -91,6 +91,21 @@ _SINGLE = {w.name: w for w in [
         why="time taken along axis 1: the batch read as (N, T)",
     ),
     WrongAnswer(
+        name="batched-keeps-input-dtype",
+        answers={"batched_returns": '''def batched_returns(rew, dones, gamma):
+    """Reward-to-go for a time-major batch."""
+    ret = np.zeros_like(rew)  # float32 rewards give float32 returns, integer rewards truncate
+    running = np.zeros(rew.shape[1])
+    for t in reversed(range(rew.shape[0])):
+        running = rew[t] + gamma * running * (1.0 - dones[t])
+        ret[t] = running
+    return ret
+'''},
+        scores={"test_batched_returns_hidden": 0},
+        why="the right recursion in the input's dtype: float32 for CartPole's rewards, truncated for integers, "
+            "where the docstring promises float64",
+    ),
+    WrongAnswer(
         name="collect-ignores-truncated",
         answers={"collect_episode": _COLLECT_HEAD + '''    while not terminated:
         act = policy(obs)
@@ -143,6 +158,14 @@ _SINGLE = {w.name: w for w in [
 '''},
         scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0, **_ALL_UPDATE},
         why="wrong axis: divides by the number of time steps, not of episodes",
+    ),
+    WrongAnswer(
+        name="loss-pasted-from-02",
+        answers={"reinforce_loss": '''def reinforce_loss(logp, ret):
+    return -(logp * ret.detach()).sum(dim=1).mean()  # notebook 02's surrogate_loss, written for (N, T)
+'''},
+        scores={"test_reinforce_loss": 0, "test_reinforce_loss_hidden": 0, **_ALL_UPDATE},
+        why="notebook 02's (N, T) loss on a (T, N) batch: sums over the episodes and averages over time",
     ),
     WrongAnswer(
         name="loss-mean-over-entries",
@@ -204,7 +227,7 @@ _SINGLE = {w.name: w for w in [
                  "concept_sum_vs_mean": 'ANSWER_sum_vs_mean = "a"\n',
                  "concept_batching": 'ANSWER_batching = "a"\n'},
         scores={"test_concept_gamma_weight": 0, "test_concept_sum_vs_mean": 0, "test_concept_batching": 0},
-        why="gamma^t taken as already inside G_t; Adam taken for SGD; a batch taken to remove bias",
+        why="gamma^t taken as already inside G_t; Adam taken for SGD; a smaller batch taken to shrink the mean",
     ),
 ]}
 
@@ -230,6 +253,7 @@ WRONG_ANSWERS = [
     # each of these changes reinforce_update's tests: one per submission, so each shows its own scores
     _SINGLE["loss-divide-by-T"],
     _SINGLE["loss-mean-over-entries"],
+    _together("loss-pasted-from-02", "batched-keeps-input-dtype"),
     _SINGLE["update-no-zero-grad"],
     _SINGLE["update-zero-grad-after-backward"],
     _SINGLE["update-ignores-discount-weight"],
