@@ -18,8 +18,8 @@ from pathlib import Path
 import nbformat
 
 from checks.run import environment, run_notebook
-from grading.cells import student_submission
-from grading.course import Course
+from grading.base.cells import student_submission
+from grading.base.course import Course
 
 BUDGETS = {"full": 45.0, "fast": 20.0, "validate": 20.0}  # seconds, on a quiet 2-core machine
 

@@ -16,7 +16,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from grading.course import Course
+from grading.base.course import Course
 
 from .run import RunResult, run_notebook
 

@@ -18,7 +18,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .course import Course
+from .base.course import Course
 
 # Each command imports what it needs when it runs: nbformat alone costs seconds at import (jsonschema's
 # format checker), and `--help` must answer at once.
@@ -113,37 +113,37 @@ def main(argv: list[str] | None = None) -> int | None:
     args = parser().parse_args(argv)
     course = Course(args.course.resolve()) if args.course else Course()
     if args.command == "release":
-        from .release import release
+        from .authoring.release import release
 
         release(course, args.assignments, quiet=args.quiet)
     elif args.command == "student-export":
-        from .student_export import student_export
+        from .authoring.student_export import student_export
 
         print(f"student folder written to {student_export(course, args.output.resolve())}")
     elif args.command == "check":
-        from .lint import check_course
+        from .authoring.lint import check_course
 
         problems = check_course(course, args.assignments)
         print("\n".join(problems) if problems else "check: no problems")
         return 1 if problems else 0
     elif args.command == "collect":
-        from .collect import collect, report
+        from .intake.collect import collect, report
 
-        from .archive import UnpackLimits
+        from .intake.archive import UnpackLimits
 
         limits = UnpackLimits(args.max_notebook_mb, args.max_download_mb, args.max_depth, args.max_members)
         result = collect(course, args.download, args.pattern, force=args.force, dry_run=args.dry_run,
                          limits=limits, db=args.db)
         report(result, course.root)
     elif args.command == "roster":
-        from .roster import import_roster
+        from .intake.roster import import_roster
 
         for key, entry in import_roster(course, args.file, args.db, dry_run=args.dry_run).items():
             print(f"  {key}\t{entry.lms_id}\t{entry.name}\t{entry.email}")
     elif args.command == "autograde":
-        from .batch import autograde
-        from .grader import Options
-        from .sandbox import Limits
+        from .engine.batch import autograde
+        from .engine.grader import Options
+        from .engine.sandbox_layers import Limits
 
         limits = Limits(cell_timeout=args.cell_timeout, budget=args.budget,
                         memory_bytes=int(args.memory_gb * 1024**3))
@@ -151,20 +151,20 @@ def main(argv: list[str] | None = None) -> int | None:
                   options=Options(limits=limits, fast=not args.full, skip_demos=not args.run_demos),
                   quiet=args.quiet, skip_preflight=args.skip_preflight, scheduler=args.scheduler)
     elif args.command == "feedback":
-        from .feedback import feedback
+        from .results.feedback import feedback
 
         feedback(course, args.assignments, args.students, args.db)
     elif args.command == "export":
         if args.format == "long":
-            from .export import export
+            from .results.export import export
 
             export(course, args.output, args.assignments, args.db)
         else:
-            from .lms_export import lms_export
+            from .results.lms_export import lms_export
 
             lms_export(course, args.format, args.output, args.assignments, args.db)
     elif args.command == "report":
-        from .report import report
+        from .results.report import report
 
         report(course, args.assignments, args.out, args.db)
 

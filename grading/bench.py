@@ -7,9 +7,9 @@ same batch). Two measurements:
 - baseline: one sequential ``nbgrader autograde`` (one process, assignment after assignment)
   over the first ``--baseline-students`` students;
 - this grader: ``autograde`` of the whole batch with ``--jobs`` workers (one per core). It
-  leaves unrun the demonstration cells that nothing graded reads (``grading/demos.py``);
+  leaves unrun the demonstration cells that nothing graded reads (``grading/base/demos.py``);
   ``--run-demos`` runs them, as nbgrader does, to show what that saves. It grades in warm
-  sandboxes where the machine allows (``grading/warm.py``); ``--cold`` grades in cold ones.
+  sandboxes where the machine allows (``grading/engine/warm.py``); ``--cold`` grades in cold ones.
 
 First it times an empty notebook, warm and cold: the start-up every notebook pays before its own
 cells. It prints seconds per notebook for both, the speed-up (baseline seconds per notebook over ours)
@@ -32,13 +32,14 @@ from pathlib import Path
 
 import nbformat
 
-from .cells import grade_id, is_answer, student_submission
-from .course import REPO_ROOT, Course
-from .grader import Options, notebooks_of
-from .nbgrader_cli import run_nbgrader
-from .release import release
-from . import warm
-from .sandbox import Limits, run_notebook
+from .authoring.release import release
+from .base.cells import grade_id, is_answer, student_submission
+from .base.course import REPO_ROOT, Course, notebooks_of
+from .base.nbgrader_cli import run_nbgrader
+from .engine import warm
+from .engine.grader import Options
+from .engine.sandbox import run_notebook
+from .engine.sandbox_layers import Limits
 
 
 def synthesize(course: Course, students: int, assignments: list[str]) -> None:
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("--students and --baseline-students must be at least 1")
     base_n = min(args.baseline_students, args.students)
 
-    from .batch import autograde
+    from .engine.batch import autograde
 
     if args.cold:
         os.environ["PG_GRADING_WARM"] = "0"

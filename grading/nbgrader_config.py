@@ -14,9 +14,9 @@ COURSE_ROOT = Path(__file__).resolve().parent.parent
 if str(COURSE_ROOT) not in sys.path:
     sys.path.insert(0, str(COURSE_ROOT))  # for the grading package, imported below
 
-from grading.course import Course  # noqa: E402
-from grading.nbgrader_scoring import AUTOGRADE_PREPROCESSORS  # noqa: E402
-from grading.stubs import generate_assignment_preprocessors  # noqa: E402
+from grading.base.course import Course  # noqa: E402
+from grading.results.nbgrader_scoring import AUTOGRADE_PREPROCESSORS  # noqa: E402
+from grading.authoring.stubs import generate_assignment_preprocessors  # noqa: E402
 
 c.CourseDirectory.root = str(COURSE_ROOT)
 # solutions/<assignment>/<nb>.ipynb is released to notebooks/<assignment>/<nb>.ipynb.
@@ -25,7 +25,7 @@ c.CourseDirectory.release_directory = "notebooks"
 c.CourseDirectory.db_url = Course(COURSE_ROOT).gradebook_url
 
 # Student-facing stub for every answer cell: nbgrader's default, except that NamedStubs makes each
-# answer cell's stub name its function (or set its ANSWER_ variable to None), see grading/stubs.py.
+# answer cell's stub name its function (or set its ANSWER_ variable to None), see grading/authoring/stubs.py.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.GenerateAssignment.preprocessors = generate_assignment_preprocessors()
 # The "Open in Colab" badge under each released notebook's title ([tool.pg-course] repository).

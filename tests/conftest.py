@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.course import Course
+from grading.base.course import Course
 
 
 def copy_course(dest: Path) -> Course:
@@ -21,7 +21,7 @@ def shared_preflight_cache(tmp_path_factory):
     """One pre-flight cache for the whole run (xdist workers included), so the many temporary
     copies of the course that grade the same notebooks with the same options pay for it once.
     Tests of the pre-flight itself set a cache of their own."""
-    from grading.preflight import CACHE_ENV
+    from grading.engine.preflight import CACHE_ENV
 
     base = tmp_path_factory.getbasetemp()
     folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "preflight-cache"
@@ -53,9 +53,9 @@ def read_nb(path: Path):
 def graded_class(folder: Path, name: str):
     """A copy of the course at ``folder`` in which Ann (the solutions) and Bob (``name``'s first wrong
     answer) handed in ``name``, graded by the course's grader. Returns (course, Bob's wrong answer)."""
-    from grading.batch import autograde
-    from grading.cells import student_submission
-    from grading.release import release
+    from grading.engine.batch import autograde
+    from grading.base.cells import student_submission
+    from grading.authoring.release import release
 
     from .wrong_answers import for_assignment
 

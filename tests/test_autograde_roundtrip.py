@@ -29,13 +29,13 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading.batch import autograde as grade_all
-from grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, nbgrader_meta, regions, student_submission
-from grading.course import Course
-from grading.feedback import failure_message, feedback
-from grading.grader import autograded_dir
-from grading.nbgrader_cli import run_nbgrader
-from grading.release import release
+from grading.authoring.release import release
+from grading.base.cells import (BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, nbgrader_meta, regions,
+                                student_submission)
+from grading.base.course import Course, autograded_dir
+from grading.base.nbgrader_cli import run_nbgrader
+from grading.engine.batch import autograde as grade_all
+from grading.results.feedback import failure_message, feedback
 
 from .conftest import copy_course, read_nb
 from .wrong_answers import correct_for_assignment, for_assignment, merged, pack_answers

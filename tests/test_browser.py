@@ -26,8 +26,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.cells import grade_id, is_answer, student_submission, without_markers
-from grading.course import Course
+from grading.base.cells import grade_id, is_answer, student_submission, without_markers
+from grading.base.course import Course
 
 from .conftest import read_nb
 from .lab_server import REPO, running_lab
@@ -211,7 +211,7 @@ def test_a_feedback_page_shows_its_math_with_no_network(page, tmp_path):
     """A student reads feedback offline: the page's equations are MathML, drawn by the browser itself."""
     from nbconvert import HTMLExporter
 
-    from grading.feedback import clean_notebook
+    from grading.results.feedback import clean_notebook
 
     course = Course()
     name = course.assignments()[0]

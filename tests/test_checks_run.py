@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from checks.run import _errors, with_seed
-from grading.course import Course
+from grading.base.course import Course
 
 
 def test_every_solution_notebook_has_the_one_seed_line_make_claims_sets(course):

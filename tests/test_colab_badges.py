@@ -5,8 +5,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from grading.colab_badges import BEGIN, END, badge, check_repository, colab_url, readme_with_badges
-from grading.student_header import RUN_ALL_NOTE, StudentHeader
+from grading.authoring.colab_badges import BEGIN, END, badge, colab_url, readme_with_badges
+from grading.authoring.student_header import RUN_ALL_NOTE, StudentHeader
+from grading.base.course import check_repository
 
 NAMES = ["01_softmax_policy", "03_reinforce"]
 

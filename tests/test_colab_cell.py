@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grading.colab_cell import colab_cell
-from grading.course import Course
+from grading.authoring.colab_cell import colab_cell
+from grading.base.course import Course
 
 from .conftest import read_nb
 

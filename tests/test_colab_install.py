@@ -16,7 +16,7 @@ import sysconfig
 import textwrap
 from pathlib import Path
 
-from grading.colab_cell import colab_cell
+from grading.authoring.colab_cell import colab_cell
 
 REPO = Path(__file__).resolve().parent.parent
 

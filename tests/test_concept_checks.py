@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grading.concept_checks import ConceptCheck, guessing_problems, read_checks
+from grading.authoring.concept_checks import ConceptCheck, guessing_problems, read_checks
 
 from . import notebook_factory as nbf
 from .conftest import read_nb

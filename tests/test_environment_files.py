@@ -9,7 +9,7 @@ import re
 
 import yaml
 
-from grading.course import REPO_ROOT, tomllib
+from grading.base.course import REPO_ROOT, tomllib
 
 # pip name -> conda-forge name, where they differ.
 CONDA_NAME = {"torch": "pytorch"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from grading.cells import grade_id, is_answer
-from grading.stubs import STUB_MESSAGE, stub_for
-from grading.student_header import RUN_ALL_NOTE, with_header
+from grading.authoring.stubs import STUB_MESSAGE, stub_for
+from grading.authoring.student_header import RUN_ALL_NOTE, with_header
+from grading.base.cells import grade_id, is_answer
 from pg_helpers import todo
 
 from .conftest import read_nb

@@ -9,7 +9,7 @@ One class per notebook, so that pytest-xdist (``--dist loadscope``) spreads them
 from __future__ import annotations
 
 from checks.run import run_notebook
-from grading.course import Course
+from grading.base.course import Course
 
 
 class _FullRun:

@@ -14,8 +14,8 @@ import re
 
 import pytest
 
-from grading.export import rows
-from grading.feedback import feedback
+from grading.results.export import rows
+from grading.results.feedback import feedback
 
 from .conftest import graded_class
 from .lab_server import running_lab

@@ -1,14 +1,14 @@
 """Released notebooks contain no hidden test and no line of solution code.
 
-Compared against the solution sources, not only the markers (see grading.lint.find_leaks).
+Compared against the solution sources, not only the markers (see grading.authoring.lint.find_leaks).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from grading.course import Course
-from grading.lint import find_leaks
+from grading.authoring.lint import find_leaks
+from grading.base.course import Course
 
 from . import notebook_factory as nbf
 from .conftest import read_nb

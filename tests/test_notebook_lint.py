@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grading.course import Course
-from grading.lint import lint_source
+from grading.authoring.lint import lint_source
+from grading.base.course import Course
 
 from . import notebook_factory as nbf
 from .conftest import read_nb

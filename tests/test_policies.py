@@ -97,7 +97,7 @@ def test_notebook_01_does_not_import_its_own_answers():
     """These are notebook 01's answers: its source and its release must not import them."""
     import nbformat
 
-    from grading.course import Course
+    from grading.base.course import Course
 
     course = Course()
     for path in (course.source_notebook("01_softmax_policy"), course.release_notebook("01_softmax_policy")):

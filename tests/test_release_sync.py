@@ -6,7 +6,7 @@ import filecmp
 
 import pytest
 
-from grading.release import release
+from grading.authoring.release import release
 
 from .conftest import copy_course
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from grading.integrity import ANSWER_MODULES
-from grading.lint import secret_lines
-from grading.student_export import student_export
+from grading.authoring.lint import secret_lines
+from grading.authoring.student_export import student_export
+from grading.engine.integrity import ANSWER_MODULES
 
 from .conftest import read_nb
 
 # pg_helpers modules that hold reference answers to an earlier notebook's exercises on purpose
-# (grading/integrity.py flags a student of that notebook who imports them).
+# (grading/engine/integrity.py flags a student of that notebook who imports them).
 REFERENCE_ANSWERS = {f"pg_helpers/{m}.py" for m in ANSWER_MODULES}
 MIN_LIBRARY_LINE = 20  # characters
 

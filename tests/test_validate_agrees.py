@@ -18,8 +18,8 @@ import pytest
 from nbgrader.validator import Validator
 from traitlets.config import Config
 
-from grading.cells import grade_id, is_test, student_submission
-from grading.course import Course
+from grading.base.cells import grade_id, is_test, student_submission
+from grading.base.course import Course
 
 from .conftest import read_nb
 from .wrong_answers import correct_for_assignment, for_assignment, merged, pack_answers

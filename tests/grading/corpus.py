@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 
-from grading.cells import grade_id, is_answer, is_test, nbgrader_meta, student_submission
-from grading.course import Course
+from grading.base.cells import grade_id, is_answer, is_test, nbgrader_meta, student_submission
+from grading.base.course import Course
 
 ASSIGNMENT = "01_softmax_policy"
 SECRET_ENV = "PG_GRADING_SECRET_MARKER"  # set in the grader's environment; must not reach a kernel

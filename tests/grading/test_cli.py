@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from benchmarks.cli import COMMANDS
-from grading.course import REPO_ROOT
+from grading.base.course import REPO_ROOT
 
 HEAVY = ("nbformat", "nbgrader", "jsonschema", "torch", "numpy", "nbclient", "sqlalchemy")
 

@@ -21,15 +21,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import gradebook as gbmod
 from grading.__main__ import main
-from grading.archive import UnpackLimits, unsafe_name
-from grading.collect import collect
-from grading.course import Course
-from grading.export import rows
-from grading.feedback import clean_notebook
-from grading.roster import import_roster
-from grading.students import lms_id_of_key, make_key
+from grading.base import gradebook as gbmod
+from grading.base.course import Course
+from grading.intake.archive import UnpackLimits, unsafe_name
+from grading.intake.collect import collect
+from grading.intake.roster import import_roster
+from grading.intake.students import lms_id_of_key, make_key
+from grading.results.export import rows
+from grading.results.feedback import clean_notebook
 
 ASSIGNMENTS = ("01_alpha", "02_beta")
 

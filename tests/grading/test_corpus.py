@@ -20,17 +20,18 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading.batch import autograde
-from grading.cells import BEGIN_HIDDEN, END_HIDDEN, regions
-from grading.collect import collect
-from grading.course import Course
-from grading.demos import is_demo
-from grading.export import export
-from grading.feedback import feedback, strip_hidden
-from grading.grader import Options, Task, grade, load_result
-from grading.release import release
-from grading.report import report
-from grading.sandbox import BASE_UID, Limits
+from grading.authoring.release import release
+from grading.base.cells import BEGIN_HIDDEN, END_HIDDEN, regions
+from grading.base.course import Course
+from grading.base.demos import is_demo
+from grading.engine.batch import autograde
+from grading.engine.grader import Options, grade
+from grading.engine.result_files import Task, load_result
+from grading.engine.sandbox_layers import BASE_UID, Limits
+from grading.intake.collect import collect
+from grading.results.export import export
+from grading.results.feedback import feedback, strip_hidden
+from grading.results.report import report
 
 from ..conftest import copy_course, read_nb
 from .corpus import ASSIGNMENT, FIXTURES, LMS_FILES, SECRET_ENV, Context

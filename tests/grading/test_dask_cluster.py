@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from grading import gradebook as gbmod
-from grading.batch import autograde
-from grading.course import Course
-from grading.release import release
+from grading.authoring.release import release
+from grading.base import gradebook as gbmod
+from grading.base.course import Course
+from grading.engine.batch import autograde
 
 from ..conftest import copy_course, read_nb
 from .corpus import ASSIGNMENT, SOFTMAX_UNSTABLE, Context
@@ -134,7 +134,7 @@ def test_a_batch_on_dask_survives_a_killed_worker(dask_cluster, tmp_path, monkey
 
 
 def test_a_scheduler_that_is_not_there_is_a_clear_error_before_anything_runs(tmp_path, monkeypatch):
-    from grading import batch, cluster
+    from grading.engine import batch, cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 3)
     monkeypatch.setattr(batch, "preflight",

@@ -1,10 +1,10 @@
-"""Which demonstration cells the grader may leave unrun (grading/demos.py)."""
+"""Which demonstration cells the grader may leave unrun (grading/base/demos.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from grading.demos import bound_names, cells_to_skip, read_names
+from grading.base.demos import bound_names, cells_to_skip, read_names
 
 
 def test_bound_names_cover_every_way_to_bind():

@@ -1,10 +1,10 @@
-"""grading.feedback on a hand-made graded notebook: the summary per exercise, and nothing hidden in outputs."""
+"""grading.results.feedback on a hand-made graded notebook: the summary per exercise, and nothing hidden in outputs."""
 
 from __future__ import annotations
 
 import nbformat
 
-from grading.feedback import clean_notebook, exercise_of
+from grading.results.feedback import clean_notebook, exercise_of
 
 HIDDEN = "### BEGIN HIDDEN TESTS\nassert float(_z.mean()) < 0.01, 'hidden'\n### END HIDDEN TESTS"
 
@@ -50,7 +50,7 @@ def test_the_summary_gives_each_exercise_its_points_and_failure_message():
 
 
 def test_exchange_receipts_go_beside_the_feedback_page_and_lms_submissions_have_none(tmp_path):
-    from grading.exchange import copy_exchange_receipts
+    from grading.results.exchange import copy_exchange_receipts
 
     submitted, page_dir = tmp_path / "submitted" / "alice" / "01_x", tmp_path / "feedback" / "alice" / "01_x"
     submitted.mkdir(parents=True)
@@ -65,7 +65,7 @@ def test_exchange_receipts_go_beside_the_feedback_page_and_lms_submissions_have_
 
 
 def test_math_becomes_mathml_and_code_and_prices_stay():
-    from grading.feedback_math import markdown_math_to_mathml
+    from grading.results.feedback_math import markdown_math_to_mathml
 
     out = markdown_math_to_mathml(r"The policy $\pi_\theta(a \mid s)$; $$J = \mathbb{E}[R]$$; `x = $y$`; costs \$5 and \$6")
     assert out.count("<math") == 2 and 'display="block"' in out and 'display="inline"' in out

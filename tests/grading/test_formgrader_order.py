@@ -18,12 +18,12 @@ import re
 import pytest
 from nbgrader.api import Gradebook
 
-from grading.batch import autograde
-from grading.export import rows
-from grading.feedback import feedback
-from grading.grader import autograded_dir
-from grading.lms_export import lms_export
-from grading.nbgrader_cli import run_nbgrader
+from grading.base.course import autograded_dir
+from grading.base.nbgrader_cli import run_nbgrader
+from grading.engine.batch import autograde
+from grading.results.export import rows
+from grading.results.feedback import feedback
+from grading.results.lms_export import lms_export
 
 from ..conftest import graded_class
 from ..wrong_answers import for_assignment

@@ -7,13 +7,14 @@ import zipfile
 import nbformat
 import pytest
 
-from grading import integrity
 from grading.__main__ import main, parser
-from grading.cells import BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, student_submission, without_markers
-from grading.collect import BUILTIN_PATTERNS, collect, student_id
-from grading.course import Course
-from grading.feedback import strip_hidden
-from grading.grader import assemble
+from grading.base.cells import (BEGIN_HIDDEN, END_HIDDEN, grade_id, is_answer, is_test, student_submission,
+                                without_markers)
+from grading.base.course import Course
+from grading.engine import integrity
+from grading.engine.grader import assemble
+from grading.intake.collect import BUILTIN_PATTERNS, collect, student_id
+from grading.results.feedback import strip_hidden
 
 from ..conftest import read_nb
 

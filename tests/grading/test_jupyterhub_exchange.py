@@ -20,10 +20,10 @@ import sys
 
 import pytest
 
-from grading.cells import grade_id, is_test, nbgrader_meta, student_submission
-from grading.course import REPO_ROOT
-from grading.nbgrader_cli import run_nbgrader
-from grading.release import release
+from grading.authoring.release import release
+from grading.base.cells import grade_id, is_test, nbgrader_meta, student_submission
+from grading.base.course import REPO_ROOT
+from grading.base.nbgrader_cli import run_nbgrader
 
 from ..conftest import copy_course, read_nb
 from ..hub_server import missing_parts, running_hub

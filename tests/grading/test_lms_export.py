@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from grading.lms_export import layout
+from grading.results.lms_export import layout
 
 NAMES = ["01_alpha", "02_beta"]
 

@@ -7,7 +7,7 @@ from nbgrader import utils
 from nbgrader.converters import Autograde
 from traitlets.utils.importstring import import_item
 
-from grading.nbgrader_scoring import AUTOGRADE_PREPROCESSORS, MARK, StderrIsNotAnError
+from grading.results.nbgrader_scoring import AUTOGRADE_PREPROCESSORS, MARK, StderrIsNotAnError
 
 from .. import notebook_factory as nbf
 
@@ -43,6 +43,6 @@ def test_nbgraders_own_steps_are_all_kept_in_order():
     default = Autograde.class_traits()["autograde_preprocessors"].default()
     ours = [import_item(p) for p in AUTOGRADE_PREPROCESSORS if not p.startswith("grading.")]
     assert ours == default
-    assert AUTOGRADE_PREPROCESSORS.index("grading.nbgrader_scoring.StderrIsNotAnError") == \
+    assert AUTOGRADE_PREPROCESSORS.index("grading.results.nbgrader_scoring.StderrIsNotAnError") == \
         AUTOGRADE_PREPROCESSORS.index("nbgrader.preprocessors.SaveAutoGrades") - 1
     assert StderrIsNotAnError().enabled, "nbconvert skips a preprocessor that is not enabled"

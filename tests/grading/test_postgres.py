@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from grading.course import Course
-from grading.release import release
+from grading.authoring.release import release
+from grading.base.course import Course
 
 from ..conftest import copy_course, read_nb
 from .corpus import ASSIGNMENT, SOFTMAX_UNSTABLE, Context

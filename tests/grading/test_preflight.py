@@ -19,15 +19,16 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading import preflight as preflight_mod
-from grading.batch import autograde, summary
-from grading.cells import student_submission
-from grading.course import REPO_ROOT, Course
-from grading.environment import failure, imported_modules, is_course_module
-from grading.grader import Options, Task, is_current, load_result
-from grading.preflight import CACHE_ENV, PreflightError, preflight
-from grading.release import release
-from grading.sandbox import Limits, protections
+from grading.authoring.release import release
+from grading.base.cells import student_submission
+from grading.base.course import REPO_ROOT, Course
+from grading.engine import preflight as preflight_mod
+from grading.engine.batch import autograde, summary
+from grading.engine.environment import failure, imported_modules, is_course_module
+from grading.engine.grader import Options
+from grading.engine.preflight import CACHE_ENV, PreflightError, preflight
+from grading.engine.result_files import Task, is_current, load_result
+from grading.engine.sandbox_layers import Limits, protections
 
 from .. import notebook_factory as nbf
 from ..conftest import copy_course, read_nb
@@ -334,7 +335,7 @@ def test_preflight_checks_only_what_was_handed_in(tiny, monkeypatch):
     release(tiny, [other], quiet=True)
     submit(tiny, "ann")
     checked = []
-    monkeypatch.setattr("grading.batch.preflight", lambda course, names, *a, **k: checked.append(list(names)))
+    monkeypatch.setattr("grading.engine.batch.preflight", lambda course, names, *a, **k: checked.append(list(names)))
     results = autograde(tiny, None, jobs=1, options=OPTIONS, quiet=True)
     assert checked == [[NAME]]
     assert sorted((r["assignment"], r["status"]) for r in results) == [(NAME, "graded"), (other, "missing")]

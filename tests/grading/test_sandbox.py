@@ -1,5 +1,5 @@
 """The grading sandbox, in both of its forms: cold (a sandbox per notebook) and warm (a notebook
-forked from a sandbox that imported the libraries once, ``grading/zygote.py``).
+forked from a sandbox that imported the libraries once, ``grading/engine/executor/zygote.py``).
 
 Every property a notebook relies on is checked in both; the warm form also must not let one
 notebook see anything of the one before, nor its kernel hold the notebook it is about to run.
@@ -12,9 +12,10 @@ import json
 import nbformat
 import pytest
 
-from grading import warm
-from grading.course import REPO_ROOT
-from grading.sandbox import Limits, protections, run_notebook
+from grading.base.course import REPO_ROOT
+from grading.engine import warm
+from grading.engine.sandbox import run_notebook
+from grading.engine.sandbox_layers import Limits, protections
 
 LIMITS = Limits(cell_timeout=30, budget=60)
 
