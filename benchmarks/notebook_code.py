@@ -18,7 +18,7 @@ from types import ModuleType
 
 import nbformat
 
-from grading.cells import is_answer, without_markers
+from grading.base.cells import is_answer, without_markers
 
 SOLUTIONS = Path(__file__).resolve().parent.parent / "solutions"
 _SKIP = ("ANSWER_",)  # concept-check answers: not code
