@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import torch
 
 from pg_helpers import lm
@@ -23,11 +21,9 @@ def test_reward_checks_the_sum_and_the_format():
     assert lm.reward(prompts, tokens).tolist() == [1.0, 0.0, 0.0, 0.0, 1.0]
 
 
-def test_pretraining_is_fast_small_and_learns_the_format():
-    torch.set_num_threads(1)  # CPU time of one thread: other threads' spinning on a busy machine is not the model's cost
-    start = time.process_time()
+def test_pretraining_is_small_and_learns_the_format():
+    # Its speed is a budget of notebook 09's Run All, timed by `python -m benchmarks.notebooks`, not here.
     model = lm.pretrain(seed=0)
-    assert time.process_time() - start < 10
     assert sum(p.numel() for p in model.parameters()) < 10_000
     prompts = torch.arange(lm.NUM_TARGETS).repeat_interleave(200)
     tokens, mask = lm.sample_completions(model, prompts, torch.Generator().manual_seed(0))
