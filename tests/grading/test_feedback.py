@@ -74,3 +74,16 @@ def test_math_becomes_mathml_and_code_and_prices_stay():
     page = clean_notebook(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(r"$\theta$")]),
                           {"student": "a", "assignment": "x", "notebook": "x", "status": "graded", "scores": {}, "max_scores": {}})
     assert "<math" in page.cells[1].source and "$" not in page.cells[1].source
+
+
+def test_the_page_is_nbconverts_lab_page_and_a_students_markup_stays_text():
+    from nbconvert import HTMLExporter
+
+    from grading.results.feedback import page_exporter
+
+    nb = _graded()
+    nb.cells.append(nbformat.v4.new_code_cell("s = '</div><script>alert(1)</script>'  # a student's answer"))
+    ours, _ = page_exporter().from_notebook_node(nb)
+    theirs, _ = HTMLExporter().from_notebook_node(nb)
+    assert ours == theirs  # the faster template changes nothing on the page
+    assert "<script>alert(1)" not in ours and "&lt;script&gt;alert" in ours
