@@ -80,8 +80,10 @@ system-deps:
 	fi
 
 # PG_FAST=1: the solution notebooks run their small configurations under nbval.
+# Three workers on two cores: about 40 % of a worker's time is spent waiting (servers starting, a
+# browser, one nbgrader process), and a third worker fills it. --durations: where the time went.
 test: system-deps $(STAMP)
-	PATH="$(CURDIR)/$(BIN):$$PATH" PG_FAST=1 $(BIN)/python -m pytest -n 2 --dist loadscope \
+	PATH="$(CURDIR)/$(BIN):$$PATH" PG_FAST=1 $(BIN)/python -m pytest -n 3 --dist loadscope --durations=30 \
 		--nbval-lax --nbval-current-env tests solutions
 
 # The folder students download (dist/student): notebooks/, pg_helpers/, environment.yml, pyproject.toml,
