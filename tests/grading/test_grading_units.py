@@ -88,7 +88,7 @@ def test_answer_modules_name_real_modules_and_assignments():
     assert integrity.answer_modules("04_baselines") == {"advantages"}
     assert integrity.answer_modules("05_gaussian_policies") == {"gaussian"}
     assert integrity.answer_modules("07_natural_gradient") == {"natural"}
-    assert integrity.answer_modules("08_ppo_gae") == {"ppo"}
+    assert integrity.answer_modules("08_ppo_gae") == set()
     assert integrity.answer_modules("06_importance_sampling") == {"importance"}
     assert integrity.answer_modules("99_not_a_notebook") == set()
 
