@@ -181,7 +181,9 @@ class NotebookRun:
         if timed_out and self.own_pid_namespace:
             self.result["strays_killed"] += kill_strays({self.kernel_pid()})
         try:
-            changed = json.loads(await self._token_call("check", timeout=10 if timed_out else 30))
+            # 30 s after a timeout too: an interrupted kernel on a loaded grading machine (strays just
+            # killed) may answer slowly, and calling it unresponsive would leave the rest ungraded.
+            changed = json.loads(await self._token_call("check", timeout=30))
         except Exception as exc:  # the check itself was removed, replaced or hung
             if timed_out:
                 self.result["kernel"] = "unresponsive"
