@@ -1,7 +1,7 @@
 """Reference forms of notebook 04's exercises (advantages, entropy, value loss), for later notebooks.
 
 Introduced in notebook 04 (baselines and advantages), where students write these themselves;
-notebook 04 must not import this module (``grading/integrity.py`` flags its use there).
+notebook 04 must not import this module (``grading/engine/integrity.py`` flags its use there).
 Batches are time-major (T, N) with a bool ``mask`` (True on real steps, False on padding).
 """
 

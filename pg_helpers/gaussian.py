@@ -1,7 +1,7 @@
 """Reference forms of notebook 05's exercises (Gaussian policies), for later notebooks.
 
 Introduced in notebook 05 (Gaussian policies for continuous actions), where students write
-these themselves; notebook 05 must not import this module (``grading/integrity.py`` flags its
+these themselves; notebook 05 must not import this module (``grading/engine/integrity.py`` flags its
 use there). Actions are (..., act_dim); log-densities are summed over the last axis.
 """
 

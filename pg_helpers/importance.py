@@ -1,7 +1,7 @@
 """Reference forms of notebook 06's exercises (importance weights, ESS, the surrogate), for later notebooks.
 
 Introduced in notebook 06 (importance sampling and off-policy reuse), where students write these
-themselves; notebook 06 must not import this module (``grading/integrity.py`` flags its use there).
+themselves; notebook 06 must not import this module (``grading/engine/integrity.py`` flags its use there).
 Notebooks 07 (TRPO) and 08 (PPO) build their ratios and diagnostics on them.
 
 Notation: ``logp_target`` = log π(a|s) of the policy being evaluated or improved, ``logp_behaviour``

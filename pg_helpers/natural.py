@@ -2,7 +2,7 @@
 
 Introduced in notebook 07 (the natural gradient, toward TRPO), where students write
 ``categorical_kl``, ``fisher_matrix``, ``natural_step`` and ``conjugate_gradient`` themselves;
-notebook 07 must not import this module (``grading/integrity.py`` flags its use there).
+notebook 07 must not import this module (``grading/engine/integrity.py`` flags its use there).
 Notebook 08 (PPO) builds on the KL of categoricals and on conjugate gradient.
 
 Notation (the README's table): theta a flat (d,) parameter vector; g the policy gradient (d,); F the Fisher

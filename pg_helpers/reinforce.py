@@ -1,7 +1,7 @@
 """Reference forms of notebook 03's REINFORCE exercises, for the notebooks that come after it.
 
 Introduced in notebook 03 (REINFORCE), where students write ``batched_returns`` and
-``reinforce_loss`` themselves; notebook 03 must not import this module (``grading/integrity.py``
+``reinforce_loss`` themselves; notebook 03 must not import this module (``grading/engine/integrity.py``
 flags its use there). Notebook 04 builds its baseline update on them.
 
 Notation: rewards r_t, received after the action at step t; G_t = sum_{k=t}^{T-1} gamma^(k-t) r_k

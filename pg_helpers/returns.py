@@ -1,7 +1,7 @@
 """Reference form of notebook 02's ``reward_to_go``, for the notebooks that come after it.
 
 Introduced in notebook 02 (the log-derivative trick), where students write it themselves;
-notebook 02 must not import this module (``grading/integrity.py`` flags its use there).
+notebook 02 must not import this module (``grading/engine/integrity.py`` flags its use there).
 Notation: rewards r_0, ..., r_{T-1}, r_t received after the action at step t;
 G_t = sum_{k=t}^{T-1} gamma^(k-t) r_k.
 """

@@ -1,7 +1,7 @@
 """Unfinished TODOs, named: what a fresh notebook says when a cell fails because of one.
 
 In the student release (``make release``) every TODO function starts as a stub raising
-``NotImplementedError("softmax is not written yet: ...")`` (see ``grading/stubs.py``): a cell that
+``NotImplementedError("softmax is not written yet: ...")`` (see ``grading/authoring/stubs.py``): a cell that
 calls it says which function to write. A cell that only uses the *results* of such a cell (a
 variable the failed cell never set, a plot of an empty list) fails with an unrelated error; after
 such an error, a note printed under it names the unfinished TODOs that stopped earlier cells.
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 
-# Every stub's message reads "<name> is not written yet: ..." (grading.stubs.STUB_MESSAGE).
+# Every stub's message reads "<name> is not written yet: ..." (grading.authoring.stubs.STUB_MESSAGE).
 NOT_WRITTEN = "is not written yet"
 
 
